@@ -1,0 +1,80 @@
+import { Clock, TimerHandle } from './clock';
+
+interface FakeTimer {
+  readonly due: number;
+  readonly seq: number;
+  readonly callback: () => void;
+}
+
+/**
+ * A clock that only moves when told to. Timers fire in due order (ties in creation order) while
+ * {@link FakeClock.advance} moves time forward, and promise continuations get to run between two
+ * timers, so async code driven by it behaves as it would in real time, only instantly.
+ * @publicApi
+ * @example
+ * const clock = new FakeClock();
+ * const moduleRef = await Test.createTestingModule({ ... }).overrideProvider(Clock).useValue(clock).compile();
+ * await clock.advance(5_000); // five seconds pass; every timer due in them has fired
+ */
+export class FakeClock extends Clock {
+  #now: number;
+  #seq = 0;
+  #timers = new Set<FakeTimer>();
+
+  constructor(start = 0) {
+    super();
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(callback: () => void, ms: number): TimerHandle {
+    const timer: FakeTimer = { due: this.#now + Math.max(0, ms), seq: this.#seq++, callback };
+    this.#timers.add(timer);
+    return { cancel: () => void this.#timers.delete(timer) };
+  }
+
+  /** How many timers are scheduled and not yet fired or cancelled: a leak check after close. */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+
+  /**
+   * Moves time forward by `ms`, firing every timer that falls due on the way (including timers
+   * those timers schedule), and lets pending promise work settle after each one.
+   */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + Math.max(0, ms);
+    await settle();
+    for (let next = this.#nextDue(target); next; next = this.#nextDue(target)) {
+      this.#timers.delete(next);
+      this.#now = Math.max(this.#now, next.due);
+      next.callback();
+      await settle();
+    }
+    this.#now = target;
+  }
+
+  /** Fires whatever is due now (timers of 0 ms) without moving time. */
+  async runDue(): Promise<void> {
+    await this.advance(0);
+  }
+
+  #nextDue(limit: number): FakeTimer | undefined {
+    let best: FakeTimer | undefined;
+    for (const t of this.#timers) {
+      if (t.due <= limit && (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq))) best = t;
+    }
+    return best;
+  }
+}
+
+/**
+ * Lets queued promise continuations (and immediates they schedule) run. A few real macrotask
+ * turns are needed because async functions chain several microtask hops per await.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
