@@ -1,0 +1,43 @@
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { InvalidOptionError } from '../errors/invalid-option.error';
+import { HOSTED_SERVICE_METADATA } from '../hosting.constants';
+import { HostedService as HostedServiceContract } from '../interfaces/hosted-service.interface';
+
+/**
+ * Options of {@link HostedService | @HostedService()}.
+ * @publicApi
+ */
+export interface HostedServiceOptions {
+  /**
+   * Start position relative to other hosted services: lower starts earlier (and stops later).
+   * Services with equal `order` keep the default order: after the hosted services they depend on,
+   * then Nest's module order, then declaration order.
+   * @default 0
+   */
+  order?: number;
+}
+
+/**
+ * The hosted-service contract (`start(signal)` / `stop(signal)`); see the interface docs.
+ * Declared here too so that `HostedService` is both the decorator and the interface.
+ * @publicApi
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface HostedService extends HostedServiceContract {}
+
+/**
+ * Marks a class as a hosted service (and as injectable). The host starts it once the application
+ * has bootstrapped and stops it, in reverse order, when the application shuts down. The class must
+ * implement `start(signal)` and `stop(signal)` or extend `BackgroundService`, and must be a
+ * singleton; both are checked when the application initializes.
+ * @publicApi
+ * @example
+ * @HostedService({ order: -1 })
+ * class Migrations implements HostedService { async start() { ... } async stop() {} }
+ */
+export function HostedService(options: HostedServiceOptions = {}): ClassDecorator {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('HostedService options', 'an object', options);
+  const order = options.order ?? 0;
+  if (typeof order !== 'number' || !Number.isFinite(order)) throw new InvalidOptionError('order', 'a finite number', options.order);
+  return applyDecorators(Injectable(), SetMetadata(HOSTED_SERVICE_METADATA, { order }));
+}

@@ -1,0 +1,59 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { Clock, SystemClock } from './clock/clock';
+import { InvalidOptionError } from './errors/invalid-option.error';
+import { HOSTING_OPTIONS } from './hosting.constants';
+import { HostedServicesModuleAsyncOptions, HostedServicesModuleOptions, HostedServicesOptionsFactory } from './interfaces/hosting-options.interface';
+import { HostApplicationLifetime } from './lifecycle/application-lifetime';
+import { HostedServicesOrchestrator } from './nest/hosted-services.orchestrator';
+import { normalizeOptions } from './options/normalize-options';
+
+const EXPORTS = [HostApplicationLifetime, Clock];
+
+/**
+ * Hosts every `@HostedService()` provider of the application: starts them in order once the
+ * application has bootstrapped, stops them in reverse under `shutdownTimeout` when it shuts down.
+ * Import it once, in the root module; it is global.
+ * @publicApi
+ * @example
+ * @Module({ imports: [HostedServicesModule.forRoot({ shutdownTimeout: 10_000 })], providers: [Worker] })
+ * class AppModule {}
+ */
+@Module({})
+export class HostedServicesModule {
+  /** Registers the module with static options (validated now: a bad value throws here). */
+  static forRoot(options: HostedServicesModuleOptions = {}): DynamicModule {
+    const normalized = normalizeOptions(options);
+    return createModule([{ provide: HOSTING_OPTIONS, useValue: normalized }]);
+  }
+
+  /** Registers the module with options produced by DI (validated when the factory resolves). */
+  static forRootAsync(options: HostedServicesModuleAsyncOptions): DynamicModule {
+    const ways = [options?.useFactory, options?.useClass, options?.useExisting].filter((w) => w !== undefined);
+    if (ways.length !== 1) {
+      throw new InvalidOptionError('forRootAsync options', 'an object with exactly one of useFactory, useClass, useExisting', options);
+    }
+    const providers: Provider[] = [];
+    if (options.useFactory) {
+      const factory = options.useFactory;
+      providers.push({ provide: HOSTING_OPTIONS, useFactory: async (...args: unknown[]) => normalizeOptions(await factory(...args)), inject: options.inject ?? [] });
+    } else {
+      const type = (options.useClass ?? options.useExisting)!;
+      if (options.useClass) providers.push(type);
+      providers.push({
+        provide: HOSTING_OPTIONS,
+        useFactory: async (f: HostedServicesOptionsFactory) => normalizeOptions(await f.createHostedServicesOptions()),
+        inject: [type],
+      });
+    }
+    return { ...createModule(providers), imports: options.imports ?? [] };
+  }
+}
+
+function createModule(optionProviders: Provider[]): DynamicModule {
+  return {
+    module: HostedServicesModule,
+    global: true,
+    providers: [...optionProviders, { provide: Clock, useClass: SystemClock }, HostApplicationLifetime, HostedServicesOrchestrator],
+    exports: EXPORTS,
+  };
+}

@@ -1,0 +1,34 @@
+/** Token of the normalized module options. @internal */
+export const HOSTING_OPTIONS = 'HOSTING:OPTIONS';
+/** Token of the raw options given to `forRootAsync`. @internal */
+export const HOSTING_RAW_OPTIONS = 'HOSTING:RAW_OPTIONS';
+/** Metadata key written by `@HostedService()`. @internal */
+export const HOSTED_SERVICE_METADATA = 'hosting:hosted-service';
+
+/** Default shutdown budget, as in .NET 7+. @internal */
+export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
+/** Node timers overflow above this many ms; larger finite values are rejected. @internal */
+export const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * A repeat of the same signal within this many ms counts as the same signal, not as a second one:
+ * `npm run` forwards the terminal's SIGINT to its child, which has also received it from the
+ * terminal, so one Ctrl+C arrives twice within a few ms.
+ * @internal
+ */
+export const SIGNAL_COALESCE_MS = 250;
+
+/**
+ * The process exit codes the host sets when it owns the process lifetime (shutdown hooks on).
+ * Severity decides when several apply: forced > fault > deadline > requested > clean.
+ * @publicApi
+ */
+export const ExitCode = {
+  /** Every service stopped in time, nothing faulted. */
+  Clean: 0,
+  /** A background service faulted (`'stopHost'`), or a service failed to start or stop. */
+  Fault: 1,
+  /** The shutdown deadline passed with services still running; they were abandoned. */
+  DeadlineExceeded: 124,
+  /** A second signal forced the exit: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+  ForcedBase: 128,
+} as const;

@@ -1,0 +1,85 @@
+import { LoggerService } from '@nestjs/common';
+import { Messages } from './hosting.messages';
+import { errorStack } from './utils/errors';
+
+const CONTEXT = 'Hosting';
+
+/**
+ * Every log line the host writes, one method per event, so levels and wording are decided here
+ * (debug for each lifecycle step with its duration, log for the host, warn, error for faults,
+ * fatal when a fault stops the host).
+ * @internal
+ */
+export class HostingLogger {
+  constructor(private readonly logger: LoggerService | false) {}
+
+  step(service: string, phase: string, ms?: number): void {
+    this.debug(ms === undefined ? `${service}: ${phase}` : `${service}: ${phase} in ${formatMs(ms)}`);
+  }
+
+  hostStarting(count: number): void {
+    this.debug(`Starting ${count} hosted service${count === 1 ? '' : 's'}`);
+  }
+
+  hostStarted(count: number, ms: number): void {
+    if (this.logger) this.logger.log(`Started ${count} hosted service${count === 1 ? '' : 's'} in ${formatMs(ms)}`, CONTEXT);
+  }
+
+  hostStopping(reason: string): void {
+    if (this.logger) this.logger.log(`Stopping hosted services (${reason})`, CONTEXT);
+  }
+
+  hostStopped(ms: number): void {
+    if (this.logger) this.logger.log(`Stopped hosted services in ${formatMs(ms)}`, CONTEXT);
+  }
+
+  phaseFailed(service: string, phase: string, error: unknown): void {
+    this.error(`${service}: ${phase} failed`, error);
+  }
+
+  startFailed(error: unknown): void {
+    this.error('Hosted services failed to start; the services that had started are being stopped', error);
+  }
+
+  backgroundFaulted(service: string, error: unknown): void {
+    this.error(Messages.backgroundFaulted(service), error);
+  }
+
+  stoppingHost(service: string): void {
+    if (!this.logger) return;
+    if (this.logger.fatal) this.logger.fatal(Messages.stoppingHost(service), CONTEXT);
+    else this.logger.error(Messages.stoppingHost(service), undefined, CONTEXT);
+  }
+
+  /** The shutdown report: one line naming every service that did not finish, and for how long it ran. */
+  abandoned(why: string, entries: ReadonlyArray<{ name: string; ms: number; what: string }>): void {
+    if (!this.logger || entries.length === 0) return;
+    const list = entries.map((e) => `${e.name} (${e.what}, running for ${formatMs(e.ms)})`).join('; ');
+    this.logger.error(`${why}; abandoned ${entries.length} hosted service${entries.length === 1 ? '' : 's'}: ${list}`, undefined, CONTEXT);
+  }
+
+  listenerFailed(event: string, error: unknown): void {
+    this.error(`A "${event}" lifetime listener threw; the host carries on`, error);
+  }
+
+  warn(message: string): void {
+    if (this.logger) this.logger.warn(message, CONTEXT);
+  }
+
+  debug(message: string): void {
+    if (this.logger) this.logger.debug?.(message, CONTEXT);
+  }
+
+  error(message: string, error: unknown): void {
+    if (this.logger) this.logger.error(`${message}: ${describe(error)}`, errorStack(error), CONTEXT);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : `non-Error value thrown: ${String(error)}`;
+}
+
+/** `12ms`, `1.5s`. @internal */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+}

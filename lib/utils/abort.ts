@@ -1,0 +1,45 @@
+/**
+ * Waits for `promise` to settle, or for `signal` to abort, whichever comes first; never rejects.
+ * When both have happened by the time it is called, the settled promise wins, so a `stop` that
+ * completes synchronously counts as finished even with an already-aborted signal.
+ * @internal
+ */
+export function settleOrAbort(promise: Promise<unknown>, signal: AbortSignal): Promise<'settled' | 'aborted'> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve('aborted');
+    const settled = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve('settled');
+    };
+    promise.then(settled, settled);
+    if (signal.aborted) {
+      // Give an already-settled promise its microtask turn first.
+      void Promise.resolve().then(onAbort);
+    } else {
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+}
+
+/**
+ * Calls `fn` and turns a synchronous throw into a rejected promise, so callers handle one shape.
+ * @internal
+ */
+export function invoke<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+/**
+ * Tells whether `error` was caused by aborting `signal`: it is the signal's reason, or a standard
+ * `AbortError` raised by an API the signal was passed to (fetch, timers/promises, events.once).
+ * @internal
+ */
+export function isAbortCaused(error: unknown, signal: AbortSignal): boolean {
+  if (!signal.aborted) return false;
+  if (error === signal.reason) return true;
+  return error instanceof Error && error.name === 'AbortError';
+}

@@ -1,0 +1,17 @@
+import { HostedServicesError } from '../errors/hosted-services.error';
+
+/**
+ * One error is returned as it is; several become a {@link HostedServicesError} (B21, B35).
+ * @internal
+ */
+export function combineErrors(errors: readonly unknown[], code: 'HOSTING_START_FAILED' | 'HOSTING_STOP_FAILED', message: string): unknown {
+  return errors.length === 1 ? errors[0] : new HostedServicesError(code, errors, message);
+}
+
+/**
+ * Formats anything thrown (including non-Error values) for a log line, with the stack if any.
+ * @internal
+ */
+export function errorStack(error: unknown): string | undefined {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
