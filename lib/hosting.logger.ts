@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { isHostingError } from './errors/hosting-error';
 import { Messages } from './hosting.messages';
 import { errorStack } from './utils/errors';
 
@@ -38,7 +39,8 @@ export class HostingLogger {
   }
 
   startFailed(error: unknown): void {
-    this.error('Hosted services failed to start; the services that had started are being stopped', error);
+    if (isHostingError(error, 'HOSTING_START_CANCELLED')) this.warn(`${(error as Error).message}; the services that had started are being stopped`);
+    else this.error('Hosted services failed to start; the services that had started are being stopped', error);
   }
 
   backgroundFaulted(service: string, error: unknown): void {

@@ -34,6 +34,12 @@ export interface HostedServicesModuleOptions {
   /** See {@link BackgroundServiceExceptionBehavior}. @default 'stopHost' */
   backgroundServiceExceptionBehavior?: BackgroundServiceExceptionBehavior;
   /**
+   * Keep the process alive while hosted services run, until the application stops (as .NET's
+   * `host.Run()` does). Turn it off to let Node exit once nothing else is pending.
+   * @default true
+   */
+  keepAlive?: boolean;
+  /**
    * Where the host logs (context `Hosting`): a Nest `LoggerService`, or `false` for silence.
    * @default a Nest `Logger` with context `Hosting`
    */

@@ -115,7 +115,7 @@ export class Host {
       timer?.cancel();
       this.#startFailed = !this.#forcedBy && !(error instanceof HostStartCancelledError);
       this.log.startFailed(error);
-      await this.#stopStarted();
+      await this.#stopStarted('rolling back a failed start');
       this.#state = 'stopped';
       throw error;
     }
@@ -146,17 +146,17 @@ export class Host {
       this.lifetime.notify('stopped');
     }
     if (this.#state !== 'started') return; // never started, or a failed start already rolled back
-    await this.#stopStarted(reason);
+    await this.#stopStarted(describeReason(reason));
     this.#state = 'stopped';
     if (this.#stopErrors.length > 0) throw combineErrors(this.#stopErrors, 'HOSTING_STOP_FAILED', Messages.stopFailed(this.#stopErrors.length));
   }
 
   /** Stops the started services in reverse, under the shutdown budget (also the start rollback). */
-  async #stopStarted(reason: StopReason = { kind: 'close' }): Promise<void> {
+  async #stopStarted(why: string): Promise<void> {
     this.#state = 'stopping';
     const t0 = this.clock.now();
     this.lifetime.notify('stopping');
-    this.log.hostStopping(describeReason(reason));
+    this.log.hostStopping(why);
     const signal = this.#stopController.signal;
     const budget = this.options.shutdownTimeout;
     const timer = Number.isFinite(budget) ? this.clock.setTimer(() => this.#stopController.abort(new Error(`shutdownTimeout (${budget}ms) elapsed`)), budget) : undefined;

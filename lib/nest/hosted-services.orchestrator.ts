@@ -1,12 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
+import { constants } from 'node:os';
 import { Clock } from '../clock/clock';
-import { HOSTING_OPTIONS } from '../hosting.constants';
+import { ExitCode, HOSTING_OPTIONS } from '../hosting.constants';
 import { HostingLogger } from '../hosting.logger';
 import { Messages } from '../hosting.messages';
 import { HostApplicationLifetime, StopReason } from '../lifecycle/application-lifetime';
 import { Host } from '../lifecycle/host';
 import { NormalizedHostingOptions } from '../options/normalize-options';
+import { KeepAlive } from '../process/keep-alive';
 import { ProcessSignals } from '../process/process-signals';
 import { discoverHostedServices } from './hosted-service.explorer';
 import { LifecycleBridge } from './lifecycle-bridge';
@@ -23,8 +25,11 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   readonly #log: HostingLogger;
   readonly #bridge = new LifecycleBridge();
   readonly #signals: ProcessSignals;
+  readonly #keepAlive = new KeepAlive();
   #host: Host | undefined;
   #deferred: StopReason | undefined;
+  /** Why stopping began: kept so that a stop that arrives later through Nest's hooks reports it. */
+  #reason: StopReason | undefined;
 
   constructor(
     @Inject(HOSTING_OPTIONS) private readonly options: NormalizedHostingOptions,
@@ -72,13 +77,16 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   async #start(): Promise<void> {
     const host = this.#host!;
     this.#signals.arm();
+    if (this.options.keepAlive) this.#keepAlive.hold();
     this.#bridge.guardTeardown(this.#moduleRefs(), this, () => this.#stopHost({ kind: 'close' }));
     try {
       await host.start();
     } catch (error) {
       // No teardown hook will run for an application that failed to start: clean up here.
+      this.#keepAlive.release();
       this.#bridge.restore();
-      if (this.#signals.signal) process.exitCode ??= host.exitCode || 1;
+      // Startup cancelled by a signal: exit as that signal would have (130, 143) once main() returns.
+      if (this.#signals.signal) process.exitCode ??= ExitCode.ForcedBase + (constants.signals[this.#signals.signal] ?? 0);
       this.#signals.disarm();
       throw error;
     }
@@ -98,6 +106,7 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
       this.#deferred ??= reason; // let the start finish, then stop (started fires before stopping)
       return;
     }
+    this.#reason ??= reason;
     if (host.state !== 'starting') this.lifetime.notify('stopping');
     if (reason.kind !== 'signal' && host.state !== 'starting' && this.#signals.raiseSelf()) return;
     void this.#stopHost(reason); // the stop's outcome is logged by the host and read back at finish
@@ -107,13 +116,20 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   /** A second signal: abandon whatever still runs, report it, and exit now. */
   #force(signal: NodeJS.Signals): void {
     this.#host?.abandon(signal);
+    this.#keepAlive.release();
     this.#bridge.restore();
     this.#signals.disarm();
     process.exit(this.#host?.exitCode ?? 1);
   }
 
   async #stopHost(reason: StopReason): Promise<void> {
-    await this.#host?.stop(reason).catch(() => undefined); // logged by the host; reflected in the exit code
+    try {
+      await this.#host?.stop(this.#reason ?? reason);
+    } catch {
+      // Logged by the host and reflected in the exit code; Nest 11 would skip later hooks if we threw.
+    } finally {
+      this.#keepAlive.release();
+    }
   }
 
   #moduleRefs(): Iterable<ModuleLike> {

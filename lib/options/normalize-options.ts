@@ -13,6 +13,7 @@ export interface NormalizedHostingOptions {
   readonly servicesStartConcurrently: boolean;
   readonly servicesStopConcurrently: boolean;
   readonly backgroundServiceExceptionBehavior: BackgroundServiceExceptionBehavior;
+  readonly keepAlive: boolean;
   readonly logger: LoggerService | false;
 }
 
@@ -22,6 +23,7 @@ const KNOWN = new Set([
   'servicesStartConcurrently',
   'servicesStopConcurrently',
   'backgroundServiceExceptionBehavior',
+  'keepAlive',
   'logger',
 ]);
 
@@ -44,6 +46,7 @@ export function normalizeOptions(options: HostedServicesModuleOptions | undefine
     servicesStartConcurrently: flag('servicesStartConcurrently', options.servicesStartConcurrently),
     servicesStopConcurrently: flag('servicesStopConcurrently', options.servicesStopConcurrently),
     backgroundServiceExceptionBehavior: behavior(options.backgroundServiceExceptionBehavior),
+    keepAlive: flag('keepAlive', options.keepAlive, true),
     logger: logger(options.logger),
   };
 }
@@ -58,8 +61,8 @@ export function timeout(name: string, value: unknown, fallback: number): number 
   return value;
 }
 
-function flag(name: string, value: unknown): boolean {
-  if (value === undefined) return false;
+function flag(name: string, value: unknown, fallback = false): boolean {
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new InvalidOptionError(name, 'a boolean', value);
   return value;
 }
@@ -73,7 +76,9 @@ function behavior(value: unknown): BackgroundServiceExceptionBehavior {
 }
 
 function logger(value: unknown): LoggerService | false {
-  if (value === undefined) return new Logger('Hosting');
+  // No context on the instance: HostingLogger passes 'Hosting' as the last argument, as Nest itself
+  // does, and a Logger that has its own context would print that argument as a second message.
+  if (value === undefined) return new Logger();
   if (value === false) return false;
   const candidate = value as Partial<LoggerService> | null;
   if (typeof candidate !== 'object' || candidate === null || typeof candidate.log !== 'function' || typeof candidate.error !== 'function') {
