@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+// A standalone worker: no HTTP server, just hosted services. Ctrl+C (or SIGTERM) stops the
+// services gracefully within shutdownTimeout; a second Ctrl+C forces the exit.
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(AppModule);
+  app.enableShutdownHooks();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
