@@ -13,6 +13,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/require-await': 'off',
+      // Rethrowing whatever a caller threw (it may not be an Error) is deliberate.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Injected classes must be value imports (toolchain.md pitfall 6), so no type-import autofix.
       '@typescript-eslint/consistent-type-imports': 'off',

@@ -27,13 +27,15 @@ export abstract class Clock {
    */
   delay(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      // Rejects with the signal's reason as given (an AbortError DOMException unless the caller
+      // chose one), so callers can tell their own abort apart by identity.
       if (signal?.aborted) {
-        reject(signal.reason);
+        reject(signal.reason as Error);
         return;
       }
       const onAbort = (): void => {
         timer.cancel();
-        reject(signal?.reason);
+        reject(signal?.reason as Error);
       };
       const timer = this.setTimer(() => {
         signal?.removeEventListener('abort', onAbort);

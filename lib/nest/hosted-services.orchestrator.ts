@@ -133,6 +133,6 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   }
 
   #moduleRefs(): Iterable<ModuleLike> {
-    return this.modules.values() as unknown as Iterable<ModuleLike>;
+    return this.modules.values();
   }
 }

@@ -80,9 +80,12 @@ function logger(value: unknown): LoggerService | false {
   // does, and a Logger that has its own context would print that argument as a second message.
   if (value === undefined) return new Logger();
   if (value === false) return false;
-  const candidate = value as Partial<LoggerService> | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.log !== 'function' || typeof candidate.error !== 'function') {
-    throw new InvalidOptionError('logger', 'a Nest LoggerService (with log, error, warn) or false', value);
-  }
-  return candidate as LoggerService;
+  if (!isLoggerService(value)) throw new InvalidOptionError('logger', 'a Nest LoggerService (with log, error, warn) or false', value);
+  return value;
+}
+
+function isLoggerService(value: unknown): value is LoggerService {
+  if (typeof value !== 'object' || value === null) return false;
+  const { log, error, warn } = value as Record<string, unknown>;
+  return typeof log === 'function' && typeof error === 'function' && typeof warn === 'function';
 }

@@ -8,7 +8,7 @@ export class CallLog {
   readonly calls: string[] = [];
   readonly signals = new Map<string, AbortSignal>();
   of(phase: Phase): string[] {
-    return this.calls.filter((c) => c.endsWith(`:${phase}`)).map((c) => c.split(':')[0]!);
+    return this.calls.filter((c) => c.endsWith(`:${phase}`)).map((c) => c.split(':')[0]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const ROOT = join(__dirname, '..', '..');
 /** Compiled by `npm run build:sample` (scripts/test.sh runs it before jest). */
@@ -35,7 +36,7 @@ export class WorkerProcess {
       buffered += chunk.toString();
       const parts = buffered.split('\n');
       buffered = parts.pop() ?? '';
-      for (const raw of parts) this.#line(raw.replace(/\x1b\[[0-9;]*m/g, ''));
+      for (const raw of parts) this.#line(stripVTControlCharacters(raw));
     };
     this.#child.stdout!.on('data', onData);
     this.#child.stderr!.on('data', onData);
