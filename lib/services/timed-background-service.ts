@@ -1,0 +1,118 @@
+import { Logger } from '@nestjs/common';
+import { Clock } from '../clock/clock';
+import { formatMs } from '../hosting.logger';
+import { ServiceScope } from '../scope/service-scope.interface';
+import { ServiceScopeFactory } from '../scope/service-scope-factory';
+import { PeriodicTimer } from '../timing/periodic-timer';
+import { BackgroundService } from './background-service';
+import { NormalizedTimedOptions, normalizeTimedOptions, TimedServiceDependencies, TimedServiceOptions } from './timed-service.options';
+
+/**
+ * What one run of a timed service receives.
+ * @publicApi
+ */
+export interface TimedRun {
+  /** 1 for the first run, then 2, 3, … */
+  readonly run: number;
+  /** Aborts when the service stops, or when `runTimeout` elapses. */
+  readonly signal: AbortSignal;
+  /** The run's own scope when `scopePerRun` is on (disposed after the run), else undefined. */
+  readonly scope: ServiceScope | undefined;
+  /** `'fixedRate'`: ticks that fell due while the previous run was going (0 when on time). */
+  readonly missedTicks: number;
+}
+
+/**
+ * A hosted service that runs {@link TimedBackgroundService.doWork} periodically: the .NET
+ * TimedHostedService, without its overlapping runs. Runs never overlap; a run that throws is
+ * logged with its number and the schedule goes on; stopping aborts the run's signal and waits
+ * for the run in flight, within the shutdown budget.
+ * @publicApi
+ * @example
+ * @HostedService()
+ * class Cleanup extends TimedBackgroundService {
+ *   constructor(clock: Clock, scopes: ServiceScopeFactory) {
+ *     super({ period: 60_000, scopePerRun: true }, { clock, scopes });
+ *   }
+ *   protected async doWork({ scope, signal }: TimedRun) {
+ *     const repo = await scope!.resolve(OrdersRepository);
+ *     await repo.purgeExpired(signal);
+ *   }
+ * }
+ */
+export abstract class TimedBackgroundService extends BackgroundService {
+  readonly #options: NormalizedTimedOptions;
+  readonly #clock: Clock;
+  readonly #scopes: ServiceScopeFactory | undefined;
+  readonly #logger = new Logger(this.constructor.name);
+  #runs = 0;
+
+  protected constructor(options: TimedServiceOptions, deps: TimedServiceDependencies) {
+    super();
+    this.#options = normalizeTimedOptions(options, deps);
+    this.#clock = deps.clock;
+    this.#scopes = deps.scopes;
+  }
+
+  /** How many runs have started (the .NET sample's execution count). */
+  get runCount(): number {
+    return this.#runs;
+  }
+
+  /** One unit of periodic work. Honour `run.signal`: it aborts on stop and on `runTimeout`. */
+  protected abstract doWork(run: TimedRun): Promise<void>;
+
+  protected async execute(stopping: AbortSignal): Promise<void> {
+    if (this.#options.runOnStart && !stopping.aborted) await this.#run(stopping, 0);
+    if (this.#options.schedule === 'fixedDelay') {
+      while (!stopping.aborted) {
+        if (!(await this.#clock.delay(this.#options.period, stopping).then(() => true, () => false))) return;
+        await this.#run(stopping, 0);
+      }
+      return;
+    }
+    const timer = new PeriodicTimer(this.#options.period, { clock: this.#clock });
+    try {
+      let lastRunEnd = this.#clock.now();
+      while (await timer.waitForNextTick(stopping)) {
+        const missed = timer.missedTicks;
+        // 'skip': a tick that fell due while the previous run was going is dropped.
+        if (this.#options.missedTicks === 'skip' && (timer.lastTickDueTime ?? Infinity) < lastRunEnd) continue;
+        const times = this.#options.missedTicks === 'catchUp' ? Math.min(missed + 1, this.#options.maxCatchUp) : 1;
+        for (let i = 0; i < times && !stopping.aborted; i++) await this.#run(stopping, i === 0 ? missed : 0);
+        lastRunEnd = this.#clock.now();
+      }
+    } finally {
+      timer.stop();
+    }
+  }
+
+  async #run(stopping: AbortSignal, missedTicks: number): Promise<void> {
+    const run = ++this.#runs;
+    const controller = new AbortController();
+    const onStop = (): void => controller.abort(stopping.reason);
+    stopping.addEventListener('abort', onStop, { once: true });
+    const timeout = Number.isFinite(this.#options.runTimeout)
+      ? this.#clock.setTimer(() => {
+          this.#logger.warn(`Run #${run} exceeded runTimeout (${formatMs(this.#options.runTimeout)}); its signal is aborted`);
+          controller.abort(new Error(`runTimeout (${this.#options.runTimeout}ms) elapsed`));
+        }, this.#options.runTimeout)
+      : undefined;
+    const scope = this.#options.scopePerRun ? this.#scopes!.createScope() : undefined;
+    if (scope) scope.unitOfWork.label = `${this.constructor.name} run #${run}`;
+    try {
+      await this.doWork({ run, signal: controller.signal, scope, missedTicks });
+    } catch (error) {
+      // An abort-caused end during shutdown is the normal way a run stops, not a failure.
+      if (!(stopping.aborted && controller.signal.aborted)) this.#logger.error(`Run #${run} failed: ${describe(error)}`, error instanceof Error ? error.stack : undefined);
+    } finally {
+      timeout?.cancel();
+      stopping.removeEventListener('abort', onStop);
+      await scope?.dispose().catch((error: unknown) => this.#logger.error(`Disposing the scope of run #${run} failed: ${describe(error)}`));
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
