@@ -66,7 +66,8 @@ export class HostApplicationLifetime {
    * Asks the application to stop gracefully, as a shutdown signal would: hosted services stop in
    * reverse under the shutdown deadline, then the Nest application closes and (when
    * `app.enableShutdownHooks()` is on) the process exits with `exitCode` (default 0). Returns at
-   * once; calls after the first only record nothing new. Safe to call from inside a service.
+   * once; the first explicit `exitCode` given wins, and later calls start nothing new. Safe to call
+   * from inside a service.
    * @param exitCode an integer from 0 to 255
    */
   stopApplication(exitCode?: number): void {

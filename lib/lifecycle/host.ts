@@ -8,6 +8,7 @@ import { HostingLogger, formatMs } from '../hosting.logger';
 import { Messages } from '../hosting.messages';
 import { HostedLifecycleService } from '../interfaces/hosted-service.interface';
 import { NormalizedHostingOptions } from '../options/normalize-options';
+import { isAbortCaused } from '../utils/abort';
 import { combineErrors } from '../utils/errors';
 import { HostApplicationLifetime, StopReason } from './application-lifetime';
 import { ExecutionMonitor } from './execution-monitor';
@@ -23,6 +24,13 @@ export interface HostedServiceEntry {
 export type HostState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
 
 type Phase = 'starting' | 'start' | 'started' | 'stopping' | 'stop' | 'stopped';
+
+/** One hook call still running (a service can have several: a hung `stop`, then its `stopped`). */
+interface InFlight {
+  readonly service: HostedServiceEntry;
+  readonly phase: Phase;
+  readonly since: number;
+}
 
 /**
  * Starts hosted services in order and stops the ones that started in exact reverse, under one
@@ -45,9 +53,11 @@ export class Host {
   #startSettled = false;
   #stopDone: Promise<void> | undefined;
   readonly #stopController = new AbortController();
-  readonly #inFlight = new Map<HostedServiceEntry, { phase: Phase; since: number }>();
+  readonly #inFlight = new Set<InFlight>();
   readonly #monitor: ExecutionMonitor;
   #stopErrors: unknown[] = [];
+  /** Stop hooks that gave up because the deadline aborted their signal: abandoned, not failed. */
+  readonly #gaveUp: Array<{ name: string; what: string; ms: number }> = [];
   #startFailed = false;
   #abandoned = 0;
   #forcedBy: NodeJS.Signals | undefined;
@@ -70,7 +80,9 @@ export class Host {
   /** The exit code this run deserves: forced > fault > deadline > requested > clean. */
   get exitCode(): number {
     if (this.#forcedBy) return ExitCode.ForcedBase + (constants.signals[this.#forcedBy] ?? 0);
-    if (this.#monitor.faults > 0 || this.#stopErrors.length > 0 || this.#startFailed) return ExitCode.Fault;
+    // With 'ignore', a background fault is only logged (B62, B64): it does not reach the exit code.
+    const faulted = this.#monitor.faults > 0 && this.options.backgroundServiceExceptionBehavior === 'stopHost';
+    if (faulted || this.#stopErrors.length > 0 || this.#startFailed) return ExitCode.Fault;
     if (this.#abandoned > 0) return ExitCode.DeadlineExceeded;
     return this.lifetime.requestedExitCode ?? ExitCode.Clean;
   }
@@ -164,7 +176,7 @@ export class Host {
     for (const phase of ['stopping', 'stop', 'stopped'] as const) {
       const concurrent = this.options.servicesStopConcurrently;
       const result = await runPhase(services, (s) => this.#call(s, phase, signal), { concurrent, stopOnError: false, signal, callAfterAbort: true });
-      this.#stopErrors.push(...result.errors);
+      this.#stopErrors.push(...result.errors.filter((e) => !isAbortCaused(e, signal)));
     }
     timer?.cancel();
     if (signal.aborted && !this.#forcedBy) this.#reportAbandoned(`Shutdown deadline of ${formatMs(budget)} exceeded`);
@@ -174,26 +186,32 @@ export class Host {
 
   /** Calls one hook of one service, tracking it while it runs and logging its outcome. */
   #call(service: HostedServiceEntry, phase: Phase, signal: AbortSignal): Promise<void> | undefined {
-    const hook = service.instance[phase];
-    if (typeof hook !== 'function') return undefined;
+    const instance = service.instance;
+    if (typeof instance[phase] !== 'function') return undefined;
     const since = this.clock.now();
-    this.#inFlight.set(service, { phase, since });
+    const inFlight: InFlight = { service, phase, since };
+    this.#inFlight.add(inFlight);
     if (phase === 'stop') this.#monitor.stopping(service);
     let promise: Promise<void>;
     try {
-      promise = Promise.resolve(hook.call(service.instance, signal));
+      promise = Promise.resolve(instance[phase](signal));
     } catch (error) {
-      promise = Promise.reject(error as Error);
+      promise = Promise.reject(error);
     }
     return promise.then(
       () => {
-        this.#inFlight.delete(service);
+        this.#inFlight.delete(inFlight);
         this.log.step(service.name, phase, this.clock.now() - since);
         if (phase === 'start') this.#monitor.watch(service, this.clock.now());
       },
       (error: unknown) => {
-        this.#inFlight.delete(service);
-        this.log.phaseFailed(service.name, phase, error);
+        this.#inFlight.delete(inFlight);
+        if (signal === this.#stopController.signal && isAbortCaused(error, signal)) {
+          // It honoured the deadline: that is an abandonment (reported once, exit 124), not a failure.
+          this.#gaveUp.push({ name: service.name, what: `${phase} gave up at the deadline`, ms: this.clock.now() - since });
+        } else {
+          this.log.phaseFailed(service.name, phase, error);
+        }
         throw error;
       },
     );
@@ -201,13 +219,17 @@ export class Host {
 
   #running(): string[] {
     const now = this.clock.now();
-    return [...this.#inFlight].map(([s, f]) => `${s.name} (${f.phase}, ${formatMs(now - f.since)})`);
+    return [...this.#inFlight].map((f) => `${f.service.name} (${f.phase}, ${formatMs(now - f.since)})`);
   }
 
   #reportAbandoned(why: string): void {
     const now = this.clock.now();
-    const entries: Array<{ name: string; ms: number; what: string }> = [...this.#inFlight].map(([s, f]) => ({ name: s.name, ms: now - f.since, what: f.phase }));
-    for (const e of this.#monitor.stillExecuting(now)) if (!this.#inFlight.has(e.service)) entries.push({ name: e.service.name, ms: e.ms, what: 'execute' });
+    const inFlight = [...this.#inFlight];
+    const entries: Array<{ name: string; ms: number; what: string }> = [
+      ...this.#gaveUp.splice(0),
+      ...inFlight.map((f) => ({ name: f.service.name, ms: now - f.since, what: f.phase })),
+    ];
+    for (const e of this.#monitor.stillExecuting(now)) if (!inFlight.some((f) => f.service === e.service)) entries.push({ name: e.service.name, ms: e.ms, what: 'execute' });
     this.#abandoned = Math.max(this.#abandoned, entries.length);
     this.log.abandoned(why, entries);
   }

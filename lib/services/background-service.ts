@@ -42,6 +42,10 @@ export abstract class BackgroundService implements HostedService {
    * The service's work: runs once, from start until it returns or `stoppingSignal` aborts.
    * Rejecting before shutdown is a fault (see `backgroundServiceExceptionBehavior`); rejecting
    * because `stoppingSignal` aborted, during shutdown, is not.
+   *
+   * `stoppingSignal` may already be aborted when `execute` begins (a stop that came before its
+   * first turn): check `stoppingSignal.aborted` before waiting on its 'abort' event, which would
+   * never fire then. APIs that take the signal (`clock.delay`, `fetch`) handle it already.
    */
   protected abstract execute(stoppingSignal: AbortSignal): Promise<void>;
 
