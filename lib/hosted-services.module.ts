@@ -6,8 +6,9 @@ import { HostedServicesModuleAsyncOptions, HostedServicesModuleOptions, HostedSe
 import { HostApplicationLifetime } from './lifecycle/application-lifetime';
 import { HostedServicesOrchestrator } from './nest/hosted-services.orchestrator';
 import { normalizeOptions } from './options/normalize-options';
+import { ServiceScopeFactory } from './scope/service-scope-factory';
 
-const EXPORTS = [HostApplicationLifetime, Clock];
+const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory];
 
 /**
  * Hosts every `@HostedService()` provider of the application: starts them in order once the
@@ -53,7 +54,7 @@ function createModule(optionProviders: Provider[]): DynamicModule {
   return {
     module: HostedServicesModule,
     global: true,
-    providers: [...optionProviders, { provide: Clock, useClass: SystemClock }, HostApplicationLifetime, HostedServicesOrchestrator],
+    providers: [...optionProviders, { provide: Clock, useClass: SystemClock }, HostApplicationLifetime, ServiceScopeFactory, HostedServicesOrchestrator],
     exports: EXPORTS,
   };
 }

@@ -72,9 +72,10 @@ export class FakeClock extends Clock {
 }
 
 /**
- * Lets queued promise continuations (and immediates they schedule) run. A few real macrotask
- * turns are needed because async functions chain several microtask hops per await.
+ * Lets queued promise continuations (and the immediates they schedule) run before time moves on.
+ * Several real event-loop turns, because async code chains microtask hops and the host yields one
+ * turn per lifecycle phase after a deadline; ten turns cost microseconds.
  */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

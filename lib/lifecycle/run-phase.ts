@@ -57,8 +57,11 @@ export async function runPhase<S>(
     if (result.errors.length > 0 && options.stopOnError) break;
   }
   if (options.concurrent) await settleOrAbort(Promise.all(calls.map((c) => c.done)), options.signal);
-  // Let calls that completed in the same turn as the abort be counted as completed.
-  await Promise.resolve();
+  // A call that ends promptly *because* the signal aborted (a queue handing its items back) has
+  // stopped, not been abandoned: give such calls the rest of this event-loop turn. Without the
+  // abort, everything has settled already and one microtask is enough.
+  if (options.signal.aborted) await new Promise<void>((resolve) => setImmediate(resolve));
+  else await Promise.resolve();
   open = false;
   for (const c of calls) if (!c.settled) result.pending.push(c.service);
   return result;
