@@ -1,0 +1,130 @@
+import { Channel } from '../channel/channel';
+import { ChannelClosedError } from '../errors/channel-closed.error';
+import { InvalidOptionError } from '../errors/invalid-option.error';
+import { QueueClosedError } from '../errors/queue-closed.error';
+import { QueueFullError } from '../errors/queue-full.error';
+import { NormalizedTaskQueueOptions } from './task-queue.options';
+import { EnqueueOptions, QueuedItem, WorkItem } from './work-item';
+
+/**
+ * Counters of a queue. At any moment `accepted = succeeded + failed + handedBack + pending +
+ * running`; once the queue has stopped, `pending` and `running` are 0, so every accepted item was
+ * either processed or handed back.
+ * @publicApi
+ */
+export interface TaskQueueStats {
+  readonly accepted: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Handed to `onUnprocessed` (dropped by a full mode, or not run by the shutdown deadline). */
+  readonly handedBack: number;
+  readonly pending: number;
+  readonly running: number;
+}
+
+const ACCEPTED = Promise.resolve();
+
+/**
+ * A queue of background work items, run FIFO by a hosted consumer (the .NET
+ * `IBackgroundTaskQueue`, with backpressure, full modes and nothing lost at shutdown). Inject the
+ * default queue as `BackgroundTaskQueue`, a named one with `@InjectQueue(name)`.
+ * @publicApi
+ * @example
+ * constructor(private readonly queue: BackgroundTaskQueue) {}
+ * await this.queue.enqueue(async (signal) => sendMail(order, signal), { label: `mail ${order.id}` });
+ */
+export abstract class BackgroundTaskQueue {
+  /** The queue's name (`'default'` unless registered with one). */
+  abstract readonly name: string;
+  /** Whether the queue has stopped accepting items (the application is stopping). */
+  abstract readonly closed: boolean;
+  /** The counters; see {@link TaskQueueStats}. */
+  abstract readonly stats: TaskQueueStats;
+  /**
+   * Accepts `work`. Resolves once it is queued: at once, or, in `'wait'` mode, when there is room
+   * (rejecting with `options.signal`'s reason if that aborts first: the item is then not queued).
+   * Rejects with `QueueClosedError` once the application is stopping, `QueueFullError` when full
+   * in `'reject'` mode, and `InvalidOptionError` if `work` is not a function.
+   */
+  abstract enqueue(work: WorkItem, options?: EnqueueOptions): Promise<void>;
+  /** Accepts `work` only if that needs no waiting; false when full (`'wait'`/`'reject'`) or closed. */
+  abstract tryEnqueue(work: WorkItem, options?: EnqueueOptions): boolean;
+}
+
+/**
+ * The in-memory queue: a bounded channel plus the counters.
+ * @internal
+ */
+export class TaskQueue extends BackgroundTaskQueue {
+  readonly channel: Channel<QueuedItem>;
+  readonly name: string;
+  #closed = false;
+  accepted = 0;
+  succeeded = 0;
+  failed = 0;
+  handedBack = 0;
+  running = 0;
+
+  constructor(
+    readonly options: NormalizedTaskQueueOptions,
+    onDrop: (item: QueuedItem) => void,
+  ) {
+    super();
+    this.name = options.name;
+    // An 'reject' queue is a 'wait' channel that is never waited on: tryWrite refuses when full.
+    const fullMode = options.fullMode === 'reject' ? 'wait' : options.fullMode;
+    this.channel = new Channel<QueuedItem>({ capacity: options.capacity, fullMode, onDrop });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get stats(): TaskQueueStats {
+    const { accepted, succeeded, failed, handedBack, running } = this;
+    return { accepted, succeeded, failed, handedBack, running, pending: this.channel.reader.count };
+  }
+
+  enqueue(work: WorkItem, options?: EnqueueOptions): Promise<void> {
+    let item: QueuedItem;
+    try {
+      item = this.#item(work, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#closed) return Promise.reject(new QueueClosedError(this.name));
+    if (this.channel.writer.tryWrite(item)) {
+      this.accepted++;
+      return ACCEPTED;
+    }
+    if (this.options.fullMode === 'reject') return Promise.reject(new QueueFullError(this.name, this.options.capacity));
+    return this.channel.writer.write(item, options?.signal).then(
+      () => void this.accepted++,
+      (error: unknown) => {
+        throw error instanceof ChannelClosedError ? new QueueClosedError(this.name) : error;
+      },
+    );
+  }
+
+  tryEnqueue(work: WorkItem, options?: EnqueueOptions): boolean {
+    const item = this.#item(work, options);
+    if (this.#closed || !this.channel.writer.tryWrite(item)) return false;
+    this.accepted++;
+    return true;
+  }
+
+  /** Refuses new items from now on; writers waiting for room are rejected. @internal */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.channel.writer.complete();
+  }
+
+  #item(work: WorkItem, options: EnqueueOptions | undefined): QueuedItem {
+    if (typeof work !== 'function') throw new InvalidOptionError('work', 'a function (signal, context) => void | Promise<void>', work);
+    const label = options?.label;
+    if (label === undefined) return work;
+    if (typeof label !== 'string') throw new InvalidOptionError('label', 'a string', label);
+    return { work, label };
+  }
+}

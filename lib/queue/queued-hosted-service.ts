@@ -1,0 +1,177 @@
+import { Logger, LoggerService } from '@nestjs/common';
+import { HostedService } from '../decorators/hosted-service.decorator';
+import { HostedService as HostedServiceContract } from '../interfaces/hosted-service.interface';
+import { ServiceScope } from '../scope/service-scope.interface';
+import { ServiceScopeFactory } from '../scope/service-scope-factory';
+import { settleOrAbort } from '../utils/abort';
+import { TaskQueue } from './background-task-queue';
+import { labelOf, QueuedItem, UnprocessedWorkItem, workOf, WorkItemContext } from './work-item';
+
+interface Running {
+  readonly item: QueuedItem;
+  readonly seq: number;
+  handedBack: boolean;
+}
+
+const NO_CONTEXT: WorkItemContext = Object.freeze({ label: '', scope: undefined });
+
+/**
+ * The hosted consumer of one {@link TaskQueue} (the .NET `QueuedHostedService`): runs items FIFO,
+ * up to `concurrency` at once, each optionally in its own scope. A failing item is logged with its
+ * label and never stops the loop. At stop, the queue refuses new items, then drains what is queued
+ * (or, with `'abandon'`, runs none of it); whatever has not completed by the shutdown deadline is
+ * handed to `onUnprocessed`, so processed + handed back = accepted.
+ * @internal
+ */
+@HostedService()
+export class QueuedHostedService implements HostedServiceContract {
+  readonly #items = new AbortController();
+  readonly #running = new Set<Running>();
+  #loop: Promise<void> | undefined;
+  #stopPicking = false;
+  #stopCalled = false;
+  #seq = 0;
+  /** Scopes of finished items still being disposed. */
+  #disposing = 0;
+  #slotFreed: (() => void) | undefined;
+
+  constructor(
+    readonly queue: TaskQueue,
+    private readonly scopes: ServiceScopeFactory | undefined,
+    private readonly logger: LoggerService | false = new Logger(),
+  ) {}
+
+  start(): void {
+    this.#loop ??= this.#consume();
+  }
+
+  async stop(signal: AbortSignal): Promise<void> {
+    const { queue } = this;
+    this.#stopCalled = true;
+    queue.close();
+    if (!this.#loop) {
+      // Never started: nothing will ever run what was queued (e.g. enqueued at bootstrap).
+      await this.#handBack(queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false)), 'shutdown');
+    } else if (queue.options.shutdown === 'abandon') {
+      this.#stopPicking = true;
+      this.#items.abort(new Error(`queue "${queue.name}" is stopping with shutdown: 'abandon'`));
+      await this.#handBack(queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false)), 'shutdown');
+    }
+    if (this.#loop && (await settleOrAbort(this.#loop, signal)) === 'aborted') {
+      // The deadline: stop picking, abort what runs, and hand back everything not completed.
+      this.#stopPicking = true;
+      this.#items.abort(signal.reason);
+      const left = queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false));
+      for (const r of this.#running) {
+        r.handedBack = true;
+        left.push(this.#unprocessed(r.item, r.seq, true));
+      }
+      await this.#handBack(left, 'shutdown');
+    }
+    const s = queue.stats;
+    this.#log('log', `Queue "${queue.name}" stopped: accepted ${s.accepted} = ${s.succeeded} succeeded + ${s.failed} failed + ${s.handedBack} handed back`);
+  }
+
+  /**
+   * Called when the application has stopped. The host never stops a service it did not start, so
+   * when the start failed or was cancelled before this consumer started, the items accepted
+   * meanwhile would be neither run nor handed back: stop now, which hands them back. @internal
+   */
+  async stopIfNeverStarted(): Promise<void> {
+    if (this.#loop || this.#stopCalled) return;
+    await this.stop(AbortSignal.abort());
+  }
+
+  /** Hands items back to the user (`onUnprocessed`), counting them. @internal */
+  async handBackDropped(item: QueuedItem): Promise<void> {
+    await this.#handBack([this.#unprocessed(item, 0, false)], 'dropped');
+  }
+
+  async #consume(): Promise<void> {
+    const reader = this.queue.channel.reader;
+    const limit = this.queue.options.concurrency;
+    for (;;) {
+      if (this.#stopPicking) break;
+      if (this.#running.size >= limit) {
+        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
+        continue;
+      }
+      const item = reader.tryRead();
+      if (item === undefined) {
+        if (!(await reader.waitToRead(this.#items.signal).catch(() => false))) break;
+        continue;
+      }
+      const running: Running = { item, seq: ++this.#seq, handedBack: false };
+      if (limit === 1) await this.#run(running);
+      else void this.#run(running); // settles on its own: #run never rejects; the slot wakes the loop
+    }
+    // Also wait for the scopes still being disposed (with concurrency > 1 nothing else awaits them),
+    // so that the stop does not complete, and Nest tear down, under a disposal still under way.
+    while (this.#running.size > 0 || this.#disposing > 0) await new Promise<void>((resolve) => (this.#slotFreed = resolve));
+  }
+
+  #wake(): void {
+    const wake = this.#slotFreed;
+    this.#slotFreed = undefined;
+    wake?.();
+  }
+
+  async #run(running: Running): Promise<void> {
+    const { queue } = this;
+    this.#running.add(running);
+    queue.running++;
+    const scope: ServiceScope | undefined = queue.options.scopePerItem ? this.scopes?.createScope() : undefined;
+    const label = labelOf(running.item, '');
+    try {
+      const context = scope || label ? { label, scope } : NO_CONTEXT;
+      await workOf(running.item)(this.#items.signal, context);
+      if (!running.handedBack) queue.succeeded++;
+    } catch (error) {
+      if (!running.handedBack) {
+        queue.failed++;
+        this.#log('error', `Queue "${queue.name}": work item ${label || `#${running.seq}`} failed`, error);
+      }
+    } finally {
+      this.#running.delete(running);
+      queue.running--;
+      if (scope) this.#disposing++;
+      this.#wake();
+      if (scope) {
+        await scope.dispose().catch((error: unknown) => this.#log('error', `Queue "${queue.name}": disposing the scope of ${label || `#${running.seq}`} failed`, error));
+        this.#disposing--;
+        this.#wake();
+      }
+    }
+  }
+
+  async #handBack(items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped'): Promise<void> {
+    if (items.length === 0) return;
+    this.queue.handedBack += items.length;
+    const { onUnprocessed } = this.queue.options;
+    if (!onUnprocessed) {
+      const labels = items.map((i) => i.label).join(', ');
+      this.#log('warn', `Queue "${this.queue.name}": ${items.length} work item(s) not run (${reason}) and no onUnprocessed callback to take them: ${labels}`);
+      return;
+    }
+    try {
+      await onUnprocessed(items, reason);
+    } catch (error) {
+      this.#log('error', `Queue "${this.queue.name}": onUnprocessed threw for ${items.length} item(s)`, error);
+    }
+  }
+
+  #unprocessed(item: QueuedItem, seq: number, started: boolean): UnprocessedWorkItem {
+    return { work: workOf(item), label: labelOf(item, seq ? `#${seq}` : '(unlabelled)'), started };
+  }
+
+  /** Logs `message`; with an `error` argument (even `undefined`: a rejection's reason), appends it once. */
+  #log(level: 'log' | 'warn' | 'error', message: string, ...error: [] | [unknown]): void {
+    if (!this.logger) return;
+    if (level === 'error') this.logger.error(error.length === 0 ? message : `${message}: ${describe(error[0])}`, error[0] instanceof Error ? error[0].stack : undefined, 'Hosting');
+    else this.logger[level](message, 'Hosting');
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
