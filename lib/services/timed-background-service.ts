@@ -63,16 +63,18 @@ export abstract class TimedBackgroundService extends BackgroundService {
   protected abstract doWork(run: TimedRun): Promise<void>;
 
   protected async execute(stopping: AbortSignal): Promise<void> {
-    if (this.#options.runOnStart && !stopping.aborted) await this.#run(stopping, 0);
     if (this.#options.schedule === 'fixedDelay') {
+      if (this.#options.runOnStart && !stopping.aborted) await this.#run(stopping, 0);
       while (!stopping.aborted) {
         if (!(await this.#clock.delay(this.#options.period, stopping).then(() => true, () => false))) return;
         await this.#run(stopping, 0);
       }
       return;
     }
+    // Created before the run on start, so the grid is anchored at start (that run is grid point 0).
     const timer = new PeriodicTimer(this.#options.period, { clock: this.#clock });
     try {
+      if (this.#options.runOnStart && !stopping.aborted) await this.#run(stopping, 0);
       let lastRunEnd = this.#clock.now();
       while (await timer.waitForNextTick(stopping)) {
         const missed = timer.missedTicks;
