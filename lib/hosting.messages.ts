@@ -16,5 +16,5 @@ export const Messages = {
   stoppingHost: (name: string) =>
     `Background service ${name} failed and backgroundServiceExceptionBehavior is 'stopHost': the application is stopping (set it to 'ignore' to keep running; the service is not restarted either way)`,
   noShutdownHooks: () =>
-    'stopApplication(): the hosted services were stopped, but the Nest application is still open: call app.enableShutdownHooks() so that stopping closes it and sets the exit code, or close it yourself',
+    'The hosted services were stopped, but the Nest application is still open: call app.enableShutdownHooks() so that stopping closes it and sets the exit code, or close it yourself',
 } as const;

@@ -1,7 +1,10 @@
-import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { Injectable, ScopeOptions, SetMetadata } from '@nestjs/common';
 import { InvalidOptionError } from '../errors/invalid-option.error';
 import { HOSTED_SERVICE_METADATA } from '../hosting.constants';
 import { HostedService as HostedServiceContract } from '../interfaces/hosted-service.interface';
+
+/** Nest's `SCOPE_OPTIONS_METADATA` key (the same in Nest 11 and 12; not exported from the package root). */
+const SCOPE_OPTIONS_METADATA = 'scope:options';
 
 /**
  * Options of {@link HostedService | @HostedService()}.
@@ -39,5 +42,12 @@ export function HostedService(options: HostedServiceOptions = {}): ClassDecorato
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('HostedService options', 'an object', options);
   const order = options.order ?? 0;
   if (typeof order !== 'number' || !Number.isFinite(order)) throw new InvalidOptionError('order', 'a finite number', options.order);
-  return applyDecorators(Injectable(), SetMetadata(HOSTED_SERVICE_METADATA, { order }));
+  return (target) => {
+    // A bare `Injectable()` would replace a scope declared by an `@Injectable({ scope })` applied
+    // before this decorator (written below it) or inherited, silently making the service a
+    // singleton. Keep it, as Nest's own `mixin()` does, so that init reports the scope instead.
+    Injectable(Reflect.getMetadata(SCOPE_OPTIONS_METADATA, target) as ScopeOptions | undefined)(target);
+    SetMetadata(HOSTED_SERVICE_METADATA, { order })(target);
+  };
 }
+

@@ -36,6 +36,9 @@ function collect(modules: Iterable<ModuleLike>): Found[] {
   const seen = new Set<unknown>();
   for (const moduleRef of modulesInHookOrder(modules)) {
     for (const wrapper of moduleRef.providers.values()) {
+      // An alias (useExisting) is not a service of its own; the wrapper it points at is the one
+      // others depend on (and name it), wherever it is declared.
+      if (wrapper.isAlias) continue;
       const metadata = hostedMetadata(wrapper);
       if (!metadata) continue;
       const className = nameOf(wrapper);

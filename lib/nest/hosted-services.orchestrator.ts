@@ -108,9 +108,11 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
     }
     this.#reason ??= reason;
     if (host.state !== 'starting') this.lifetime.notify('stopping');
+    // A crashed worker must not exit 0 (the .NET 11 fix), with or without shutdown hooks.
+    if (reason.kind === 'fault') process.exitCode ||= ExitCode.Fault;
     if (reason.kind !== 'signal' && host.state !== 'starting' && this.#signals.raiseSelf()) return;
     void this.#stopHost(reason); // the stop's outcome is logged by the host and read back at finish
-    if (reason.kind === 'application' && host.state !== 'stopped' && !this.#signals.processLevel) this.#log.warn(Messages.noShutdownHooks());
+    if (reason.kind !== 'signal' && host.state !== 'stopped' && !this.#signals.processLevel) this.#log.warn(Messages.noShutdownHooks());
   }
 
   /** A second signal: abandon whatever still runs, report it, and exit now. */

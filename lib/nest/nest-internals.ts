@@ -9,6 +9,8 @@ export interface WrapperLike {
   readonly metatype: unknown;
   readonly instance: unknown;
   readonly isTransient: boolean;
+  /** A `useExisting` alias: same instance as the provider it points at, which has its own wrapper. */
+  readonly isAlias: boolean;
   isDependencyTreeStatic(): boolean;
   getStaticTransientInstances(): Array<{ instance: unknown } | undefined>;
   getCtorMetadata(): Array<WrapperLike | undefined> | undefined;

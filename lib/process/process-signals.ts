@@ -12,8 +12,10 @@ export interface SignalHandlers {
 }
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
-/** How long to hold the event loop open for a signal the process sent itself. */
-const SELF_SIGNAL_KEEPALIVE_MS = 5_000;
+/** How long to hold the event loop open for the signal Nest re-raises at the end of its close. */
+const RERAISE_KEEPALIVE_MS = 5_000;
+/** Marks this library's listeners, so that no instance (another app in the process) takes one for Nest's. */
+const OWN_LISTENER = Symbol.for('nestjs-hosting.signal-listener');
 
 /**
  * Listens to SIGINT and SIGTERM next to Nest's own shutdown-hook listeners, and owns the exit code.
@@ -44,7 +46,7 @@ export class ProcessSignals {
     private readonly handlers: SignalHandlers,
   ) {}
 
-  readonly #listener = (signal: NodeJS.Signals): void => this.#onSignal(signal);
+  readonly #listener = Object.assign((signal: NodeJS.Signals): void => this.#onSignal(signal), { [OWN_LISTENER]: true });
   readonly #onExit = (): void => {
     // Nest's `useProcessExit` ends with process.exit(0): keep the code the stop deserves.
     if (this.#finalExit && this.#finalExit.code !== 0) process.exitCode = this.#finalExit.code;
@@ -73,17 +75,23 @@ export class ProcessSignals {
   }
 
   /**
-   * Runs the same graceful path a SIGTERM would (for stopApplication() and faults), by sending the
-   * signal Nest listens to. Signals a process sends itself arrive asynchronously and do not keep
-   * the event loop alive, so a timer holds it open until the signal is in.
+   * Runs the same graceful path a SIGTERM would (for stopApplication() and faults): dispatches the
+   * signal Nest listens to, to the process's listeners, synchronously. Not process.kill: a real
+   * signal arrives asynchronously, does not keep the event loop alive, and in a test runner's
+   * sandboxed `process` would kill the runner. Like a real signal, every application in the
+   * process that listens to it stops.
    */
   raiseSelf(): boolean {
     const signal = SIGNALS.slice().reverse().find((s) => this.#appListeners(s) > 0);
-    if (!signal || this.#selfPending) return signal !== undefined;
+    if (!signal) return false;
+    if (this.#selfPending) return true;
     this.#selfPending = signal;
     this.processLevel = true;
-    this.#holdOpen();
-    process.kill(process.pid, signal);
+    try {
+      process.emit(signal, signal);
+    } finally {
+      this.#selfPending = undefined;
+    }
     return true;
   }
 
@@ -105,11 +113,7 @@ export class ProcessSignals {
   }
 
   #onSignal(signal: NodeJS.Signals): void {
-    if (this.#selfPending === signal) {
-      this.#selfPending = undefined;
-      this.#clearKeepAlive();
-      return; // our own graceful stop request: the host already knows
-    }
+    if (this.#selfPending === signal) return; // our own graceful stop request: the host already knows
     const appListening = this.#appListeners(signal) > 0;
     if (this.#finalExit && !appListening) return this.#exitAfterNest(signal);
     if (!appListening && !this.handlers.isStarting() && this.#otherListeners(signal) === 0) {
@@ -149,20 +153,20 @@ export class ProcessSignals {
     return last !== undefined && last.signal === signal && now - last.at < SIGNAL_COALESCE_MS;
   }
 
-  /** Listeners added by the application after we armed: Nest's shutdown hooks. */
+  /** Listeners added by the application after we armed, other than this library's: Nest's shutdown hooks. */
   #appListeners(signal: NodeJS.Signals): number {
     const baseline = this.#baseline.get(signal);
-    return process.listeners(signal).filter((l) => l !== this.#listener && !baseline?.has(l)).length;
+    return process.listeners(signal).filter((l) => !isOwn(l) && !baseline?.has(l)).length;
   }
 
   #otherListeners(signal: NodeJS.Signals): number {
-    return process.listeners(signal).filter((l) => l !== this.#listener).length;
+    return process.listeners(signal).filter((l) => !isOwn(l)).length;
   }
 
   #holdOpen(): void {
     this.#clearKeepAlive();
     // A real timer on purpose: the point is to keep Node's event loop alive, which a fake clock cannot.
-    const handle = setTimeout(() => undefined, SELF_SIGNAL_KEEPALIVE_MS);
+    const handle = setTimeout(() => undefined, RERAISE_KEEPALIVE_MS);
     this.#keepAlive = { cancel: () => clearTimeout(handle) };
   }
 
@@ -170,4 +174,8 @@ export class ProcessSignals {
     this.#keepAlive?.cancel();
     this.#keepAlive = undefined;
   }
+}
+
+function isOwn(listener: unknown): boolean {
+  return typeof listener === 'function' && (listener as unknown as Record<symbol, unknown>)[OWN_LISTENER] === true;
 }

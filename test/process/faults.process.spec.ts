@@ -32,7 +32,7 @@ describe('faults, stopApplication and startup in a real process', () => {
     worker = new WorkerProcess(SCENARIO, { SCENARIO: 'stop-application', EXIT_CODE: '3', HOOKS: 'off' });
     const exit = await worker.exited;
     expect(exit).toMatchObject({ code: 0, signal: null });
-    expect(worker.output).toMatch(/WARN \[Hosting\] stopApplication\(\): the hosted services were stopped, but the Nest application is still open/);
+    expect(worker.output).toMatch(/WARN \[Hosting\] The hosted services were stopped, but the Nest application is still open/);
     expect(worker.output).not.toMatch(/resource closed/);
   });
 
