@@ -42,9 +42,9 @@ export class BackgroundTaskQueueModule {
       {
         provide: consumerToken,
         useFactory: (moduleRef: ModuleRef, scopes?: ServiceScopeFactory, lifetime?: HostApplicationLifetime) => {
-          let consumer: QueuedHostedService | undefined;
-          const queue = new TaskQueue(normalized, (item) => void consumer?.handBackDropped(item)); // never rejects: logged inside
-          consumer = new QueuedHostedService(queue, scopes, hostingLogger(moduleRef));
+          // Drops happen only once items are enqueued, after `consumer` is set.
+          const queue = new TaskQueue(normalized, (item) => void consumer.handBackDropped(item)); // never rejects: logged inside
+          const consumer = new QueuedHostedService(queue, scopes, hostingLogger(moduleRef));
           // Stop accepting work as soon as the application begins stopping, before any service stops.
           lifetime?.onStopping(() => queue.close());
           // A failed or cancelled start may never have started the consumer: hand back what it holds.
@@ -79,9 +79,11 @@ function hostingLogger(moduleRef: ModuleRef): LoggerService {
     }
     return new Logger();
   };
-  return {
-    log: (message: unknown, ...rest: unknown[]) => void (target() || undefined)?.log(message, ...rest),
-    warn: (message: unknown, ...rest: unknown[]) => void (target() || undefined)?.warn(message, ...rest),
-    error: (message: unknown, ...rest: unknown[]) => void (target() || undefined)?.error(message, ...rest),
-  };
+  const forward =
+    (level: 'log' | 'warn' | 'error') =>
+    (message: unknown, ...rest: unknown[]): void => {
+      const logger = target();
+      if (logger) logger[level](message, ...rest);
+    };
+  return { log: forward('log'), warn: forward('warn'), error: forward('error') };
 }
