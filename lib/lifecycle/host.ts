@@ -12,7 +12,9 @@ import { isAbortCaused } from '../utils/abort';
 import { combineErrors } from '../utils/errors';
 import { HostApplicationLifetime, StopReason } from './application-lifetime';
 import { ExecutionMonitor } from './execution-monitor';
+import { HookCalls, Phase } from './hook-calls';
 import { runPhase } from './run-phase';
+import { describeReason, startCancellation } from './stop-reason';
 
 /** A hosted service as the host knows it. @internal */
 export interface HostedServiceEntry {
@@ -22,15 +24,6 @@ export interface HostedServiceEntry {
 
 /** The host's state: `idle` → `starting` → `started` → `stopping` → `stopped`. @publicApi */
 export type HostState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
-
-type Phase = 'starting' | 'start' | 'started' | 'stopping' | 'stop' | 'stopped';
-
-/** One hook call still running (a service can have several: a hung `stop`, then its `stopped`). */
-interface InFlight {
-  readonly service: HostedServiceEntry;
-  readonly phase: Phase;
-  readonly since: number;
-}
 
 /**
  * Starts hosted services in order and stops the ones that started in exact reverse, under one
@@ -53,11 +46,9 @@ export class Host {
   #startSettled = false;
   #stopDone: Promise<void> | undefined;
   readonly #stopController = new AbortController();
-  readonly #inFlight = new Set<InFlight>();
+  readonly #calls = new HookCalls();
   readonly #monitor: ExecutionMonitor;
   #stopErrors: unknown[] = [];
-  /** Stop hooks that gave up because the deadline aborted their signal: abandoned, not failed. */
-  readonly #gaveUp: Array<{ name: string; what: string; ms: number }> = [];
   #startFailed = false;
   #abandoned = 0;
   #forcedBy: NodeJS.Signals | undefined;
@@ -116,7 +107,8 @@ export class Host {
     const controller = (this.#startController = new AbortController());
     let timer: TimerHandle | undefined;
     if (Number.isFinite(this.options.startupTimeout)) {
-      timer = this.clock.setTimer(() => controller.abort(new HostStartTimeoutError(this.options.startupTimeout, this.#running())), this.options.startupTimeout);
+      const fire = (): void => controller.abort(new HostStartTimeoutError(this.options.startupTimeout, this.#calls.describeRunning(this.clock.now())));
+      timer = this.clock.setTimer(fire, this.options.startupTimeout);
     }
     this.log.hostStarting(this.entries.length);
     try {
@@ -138,7 +130,7 @@ export class Host {
   }
 
   async #startPhase(phase: Phase, services: readonly HostedServiceEntry[], signal: AbortSignal): Promise<HostedServiceEntry[]> {
-    const { concurrent } = { concurrent: this.options.servicesStartConcurrently };
+    const concurrent = this.options.servicesStartConcurrently;
     const result = await runPhase(services, (s) => this.#call(s, phase, signal), { concurrent, stopOnError: !concurrent, signal, callAfterAbort: false });
     if (phase === 'start') this.#started = result.completed; // so a rollback stops exactly these
     if (signal.aborted) throw signal.reason;
@@ -189,8 +181,7 @@ export class Host {
     const instance = service.instance;
     if (typeof instance[phase] !== 'function') return undefined;
     const since = this.clock.now();
-    const inFlight: InFlight = { service, phase, since };
-    this.#inFlight.add(inFlight);
+    const done = this.#calls.begin(service, phase, since);
     if (phase === 'stop') this.#monitor.stopping(service);
     let promise: Promise<void>;
     try {
@@ -200,15 +191,15 @@ export class Host {
     }
     return promise.then(
       () => {
-        this.#inFlight.delete(inFlight);
+        done();
         this.log.step(service.name, phase, this.clock.now() - since);
         if (phase === 'start') this.#monitor.watch(service, this.clock.now());
       },
       (error: unknown) => {
-        this.#inFlight.delete(inFlight);
+        done();
         if (signal === this.#stopController.signal && isAbortCaused(error, signal)) {
           // It honoured the deadline: that is an abandonment (reported once, exit 124), not a failure.
-          this.#gaveUp.push({ name: service.name, what: `${phase} gave up at the deadline`, ms: this.clock.now() - since });
+          this.#calls.gaveUp(service, phase, this.clock.now() - since);
         } else {
           this.log.phaseFailed(service.name, phase, error);
         }
@@ -217,38 +208,10 @@ export class Host {
     );
   }
 
-  #running(): string[] {
-    const now = this.clock.now();
-    return [...this.#inFlight].map((f) => `${f.service.name} (${f.phase}, ${formatMs(now - f.since)})`);
-  }
-
   #reportAbandoned(why: string): void {
     const now = this.clock.now();
-    const inFlight = [...this.#inFlight];
-    const entries: Array<{ name: string; ms: number; what: string }> = [
-      ...this.#gaveUp.splice(0),
-      ...inFlight.map((f) => ({ name: f.service.name, ms: now - f.since, what: f.phase })),
-    ];
-    for (const e of this.#monitor.stillExecuting(now)) if (!inFlight.some((f) => f.service === e.service)) entries.push({ name: e.service.name, ms: e.ms, what: 'execute' });
+    const entries = this.#calls.abandoned(now, this.#monitor.stillExecuting(now));
     this.#abandoned = Math.max(this.#abandoned, entries.length);
     this.log.abandoned(why, entries);
-  }
-}
-
-function startCancellation(reason: StopReason): unknown {
-  if (reason.kind === 'fault') return reason.error;
-  return new HostStartCancelledError(describeReason(reason));
-}
-
-function describeReason(reason: StopReason): string {
-  switch (reason.kind) {
-    case 'signal':
-      return `received ${reason.signal}`;
-    case 'fault':
-      return `${reason.service} failed`;
-    case 'application':
-      return `stopApplication(${reason.exitCode ?? ''}) was called`;
-    case 'close':
-      return 'the application is closing';
   }
 }
