@@ -9,7 +9,7 @@ module.exports = {
   },
   // Real-process tests run the built sample on the root install (Nest 12); the Nest 11 process
   // leg is covered by the packed-package smoke tests.
-  testPathIgnorePatterns: ['/test/process/'],
+  testPathIgnorePatterns: ['/test/process/', '/test/reliability/process/'],
   transformIgnorePatterns: ['/node_modules/'], // NestJS 11 is already CommonJS
   globals: { __NEST_MAJOR__: '11' },
 };

@@ -27,14 +27,16 @@ export class Waiter<V, I = undefined> {
       this.resolvePromise = resolve;
       this.rejectPromise = reject;
     });
-    list.append(this);
     if (signal !== undefined) {
       this.onAbort = () => {
         list.remove(this);
         this.rejectPromise(signal.reason);
       };
+      // Before linking: a `signal` that is not an AbortSignal throws here, and must not leave a
+      // waiter in the list that the channel would later admit (and fail to settle).
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
+    list.append(this);
   }
 
   /** Resolves a waiter already unlinked from its list. */

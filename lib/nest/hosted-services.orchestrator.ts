@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, 
 import { ModulesContainer } from '@nestjs/core';
 import { constants } from 'node:os';
 import { Clock } from '../clock/clock';
+import { isHostingError } from '../errors/hosting-error';
 import { ExitCode, HOSTING_OPTIONS } from '../hosting.constants';
 import { HostingLogger } from '../hosting.logger';
 import { Messages } from '../hosting.messages';
@@ -30,6 +31,8 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   #deferred: StopReason | undefined;
   /** Why stopping began: kept so that a stop that arrives later through Nest's hooks reports it. */
   #reason: StopReason | undefined;
+  /** From the start until it settled, rollback included: the library owns signals then (no app yet). */
+  #startInProgress = false;
 
   constructor(
     @Inject(HOSTING_OPTIONS) private readonly options: NormalizedHostingOptions,
@@ -41,7 +44,7 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
     this.#signals = new ProcessSignals(clock, {
       first: (signal) => this.#requestStop({ kind: 'signal', signal }),
       second: (signal) => this.#force(signal),
-      isStarting: () => this.#host?.state === 'starting',
+      isStarting: () => this.#startInProgress,
     });
   }
 
@@ -79,6 +82,7 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
     this.#signals.arm();
     if (this.options.keepAlive) this.#keepAlive.hold();
     this.#bridge.guardTeardown(this.#moduleRefs(), this, () => this.#stopHost({ kind: 'close' }));
+    this.#startInProgress = true;
     try {
       await host.start();
     } catch (error) {
@@ -86,9 +90,12 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
       this.#keepAlive.release();
       this.#bridge.restore();
       // Startup cancelled by a signal: exit as that signal would have (130, 143) once main() returns.
-      if (this.#signals.signal) process.exitCode ??= ExitCode.ForcedBase + (constants.signals[this.#signals.signal] ?? 0);
+      // A startup that failed by itself stays a failure, even if a signal came during its rollback.
+      if (this.#signals.signal && isHostingError(error, 'HOSTING_START_CANCELLED')) process.exitCode ??= ExitCode.ForcedBase + (constants.signals[this.#signals.signal] ?? 0);
       this.#signals.disarm();
       throw error;
+    } finally {
+      this.#startInProgress = false;
     }
     const pending = this.#deferred;
     if (pending) {

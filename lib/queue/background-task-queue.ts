@@ -122,9 +122,17 @@ export class TaskQueue extends BackgroundTaskQueue {
 
   #item(work: WorkItem, options: EnqueueOptions | undefined): QueuedItem {
     if (typeof work !== 'function') throw new InvalidOptionError('work', 'a function (signal, context) => void | Promise<void>', work);
+    const signal: unknown = options?.signal;
+    if (signal !== undefined && !isAbortSignal(signal)) throw new InvalidOptionError('signal', 'an AbortSignal', signal);
     const label = options?.label;
     if (label === undefined) return work;
     if (typeof label !== 'string') throw new InvalidOptionError('label', 'a string', label);
     return { work, label };
   }
+}
+
+/** Duck-typed, so that a signal from another realm (a test runner's sandbox) still passes. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const candidate = value as Partial<AbortSignal> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
 }
