@@ -1,4 +1,5 @@
 import { ChannelCore } from './channel-core';
+import { badSignal } from './bad-signal';
 import { channelClosedError } from '../errors/channel-closed.error';
 import { ChannelIterator } from './channel-iterator';
 import { RESOLVED_FALSE, RESOLVED_TRUE, rejected } from './settled';
@@ -45,6 +46,8 @@ export class ChannelReader<T> implements AsyncIterable<T> {
    * @example const job = await channel.reader.read(stoppingSignal);
    */
   read(signal?: AbortSignal): Promise<T> {
+    const invalid = badSignal(signal);
+    if (invalid) return invalid;
     if (signal?.aborted) return rejected(signal.reason);
     const item = this.core.tryRead();
     if (item !== undefined) return Promise.resolve(item);
@@ -69,6 +72,8 @@ export class ChannelReader<T> implements AsyncIterable<T> {
    * @example while (await reader.waitToRead(signal)) { let item; while ((item = reader.tryRead()) !== undefined) handle(item); }
    */
   waitToRead(signal?: AbortSignal): Promise<boolean> {
+    const invalid = badSignal(signal);
+    if (invalid) return invalid;
     if (signal?.aborted) return rejected(signal.reason);
     if (this.core.buffer.length > 0) return RESOLVED_TRUE;
     if (this.core.finished) return this.core.error === undefined ? RESOLVED_FALSE : rejected(this.core.error);

@@ -1,4 +1,5 @@
 import { ChannelCore } from './channel-core';
+import { badSignal } from './bad-signal';
 import { channelClosedError } from '../errors/channel-closed.error';
 import { ChannelFullError } from '../errors/channel-full.error';
 import { undefinedItemError } from './resolve-channel-options';
@@ -36,6 +37,8 @@ export class ChannelWriter<T> {
    */
   write(item: T, signal?: AbortSignal): Promise<void> {
     if (item === undefined) return Promise.reject(undefinedItemError());
+    const invalid = badSignal(signal);
+    if (invalid) return invalid;
     if (signal?.aborted) return rejected(signal.reason);
     try {
       if (this.core.tryWrite(item)) return RESOLVED;
@@ -64,6 +67,8 @@ export class ChannelWriter<T> {
    * is for readers). Like writes, it waits until the buffer has drained to half its capacity.
    */
   waitToWrite(signal?: AbortSignal): Promise<boolean> {
+    const invalid = badSignal(signal);
+    if (invalid) return invalid;
     if (signal?.aborted) return rejected(signal.reason);
     if (this.core.closed) return RESOLVED_FALSE;
     if (this.core.canWrite()) return RESOLVED_TRUE;

@@ -1,3 +1,17 @@
+import { InvalidOptionError } from '../errors/invalid-option.error';
+import { MAX_TIMER_MS } from '../hosting.constants';
+
+/**
+ * Checks a duration for {@link Clock.setTimer} / {@link Clock.delay}: a number >= 0, where
+ * `Infinity` means "never" (until cancelled or aborted). NaN, negatives and non-numbers are bugs
+ * that would otherwise become a 1 ms timer on Node and a never-firing one on a fake clock.
+ * @internal
+ */
+export function checkDuration(ms: unknown): number {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new InvalidOptionError('ms', 'a number of ms >= 0 (or Infinity for never)', ms);
+  return ms;
+}
+
 /**
  * A scheduled callback that can be cancelled. Cancelling twice, or after it ran, is a no-op.
  * @publicApi
@@ -18,14 +32,24 @@ export abstract class Clock {
   /** Milliseconds on a monotonic scale (not wall-clock time): only differences are meaningful. */
   abstract now(): number;
 
-  /** Runs `callback` once, after `ms` milliseconds (clamped to >= 0). */
+  /**
+   * Runs `callback` once, after `ms` milliseconds; `Infinity` never runs it.
+   * @throws InvalidOptionError naming `ms` when it is not a number >= 0.
+   */
   abstract setTimer(callback: () => void, ms: number): TimerHandle;
 
   /**
    * Resolves after `ms` milliseconds, or rejects with the signal's reason as soon as `signal`
    * aborts (immediately if it already has). Leaves no timer or listener behind either way.
+   * `delay(Infinity, signal)` waits until `signal` aborts. Rejects with InvalidOptionError naming
+   * `ms` when it is not a number >= 0.
    */
   delay(ms: number, signal?: AbortSignal): Promise<void> {
+    try {
+      checkDuration(ms);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<void>((resolve, reject) => {
       // Rejects with the signal's reason as given (an AbortError DOMException unless the caller
       // chose one), so callers can tell their own abort apart by identity.
@@ -56,7 +80,13 @@ export class SystemClock extends Clock {
   }
 
   setTimer(callback: () => void, ms: number): TimerHandle {
-    const handle = setTimeout(callback, Math.max(0, ms));
+    if (checkDuration(ms) === Infinity) return { cancel: () => undefined };
+    // Longer than a Node timer can hold: wait in steps rather than fire after 1 ms.
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (remaining: number): void => {
+      handle = remaining > MAX_TIMER_MS ? setTimeout(() => arm(remaining - MAX_TIMER_MS), MAX_TIMER_MS) : setTimeout(callback, remaining);
+    };
+    arm(ms);
     return { cancel: () => clearTimeout(handle) };
   }
 }

@@ -1,4 +1,4 @@
-import { Clock, TimerHandle } from './clock';
+import { checkDuration, Clock, TimerHandle } from './clock';
 
 interface FakeTimer {
   readonly due: number;
@@ -31,7 +31,8 @@ export class FakeClock extends Clock {
   }
 
   setTimer(callback: () => void, ms: number): TimerHandle {
-    const timer: FakeTimer = { due: this.#now + Math.max(0, ms), seq: this.#seq++, callback };
+    // Same rules as the real clock, so a bad duration fails in tests as it would in production.
+    const timer: FakeTimer = { due: this.#now + checkDuration(ms), seq: this.#seq++, callback };
     this.#timers.add(timer);
     return { cancel: () => void this.#timers.delete(timer) };
   }

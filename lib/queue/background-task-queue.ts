@@ -3,6 +3,7 @@ import { ChannelClosedError } from '../errors/channel-closed.error';
 import { InvalidOptionError } from '../errors/invalid-option.error';
 import { QueueClosedError } from '../errors/queue-closed.error';
 import { QueueFullError } from '../errors/queue-full.error';
+import { isAbortSignal } from '../utils/abort';
 import { NormalizedTaskQueueOptions } from './task-queue.options';
 import { EnqueueOptions, QueuedItem, WorkItem } from './work-item';
 
@@ -129,10 +130,4 @@ export class TaskQueue extends BackgroundTaskQueue {
     if (typeof label !== 'string') throw new InvalidOptionError('label', 'a string', label);
     return { work, label };
   }
-}
-
-/** Duck-typed, so that a signal from another realm (a test runner's sandbox) still passes. */
-function isAbortSignal(value: unknown): value is AbortSignal {
-  const candidate = value as Partial<AbortSignal> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
 }

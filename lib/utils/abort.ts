@@ -43,3 +43,13 @@ export function isAbortCaused(error: unknown, signal: AbortSignal): boolean {
   if (error === signal.reason) return true;
   return error instanceof Error && error.name === 'AbortError';
 }
+
+/**
+ * Whether `value` can be used as an AbortSignal. Duck-typed, so that a signal from another realm
+ * (a test runner's sandbox) still passes.
+ * @internal
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  const candidate = value as Partial<AbortSignal> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
+}
