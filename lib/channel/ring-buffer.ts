@@ -28,7 +28,7 @@ export class RingBuffer<T> {
 
   /** Appends `item` as the newest. */
   push(item: T): void {
-    if (this.size > this.mask) this.resize((this.mask + 1) * 2);
+    if (this.size > this.mask) this.grow();
     this.slots[(this.head + this.size) & this.mask] = item;
     this.size++;
   }
@@ -74,12 +74,29 @@ export class RingBuffer<T> {
    * buffer many times per second.
    */
   private shrinkIfSparse(): void {
-    if (this.mask >= KEEP_SLOTS && this.size <= (this.mask + 1) >>> 2) this.resize((this.mask + 1) >>> 1);
+    if (this.mask >= KEEP_SLOTS && this.size <= (this.mask + 1) >>> 2) this.shrink((this.mask + 1) >>> 1);
   }
 
-  private resize(slotCount: number): void {
-    const next = filledArray<T>(slotCount);
+  /**
+   * Doubles a full ring. Concatenating the ring with itself allocates the new array packed and at
+   * its final size in one copy, and the items then already sit in order from `head`: only the
+   * slots outside them need clearing. (Filling a fresh array by pushing, reallocating as it grew,
+   * cost about 35 ns a slot on a large ring: 40 % of a million items through an unbounded channel.)
+   */
+  private grow(): void {
+    const slots = this.slots.concat(this.slots);
+    const end = this.head + this.size;
+    for (let i = 0; i < this.head; i++) slots[i] = undefined;
+    for (let i = end; i < slots.length; i++) slots[i] = undefined;
+    this.slots = slots;
+    this.mask = slots.length - 1;
+  }
+
+  /** Halves the ring, moving the items to the front; `slice` keeps the new array packed. */
+  private shrink(slotCount: number): void {
+    const next = this.slots.slice(0, slotCount);
     for (let i = 0; i < this.size; i++) next[i] = this.slots[(this.head + i) & this.mask];
+    for (let i = this.size; i < slotCount; i++) next[i] = undefined;
     this.slots = next;
     this.head = 0;
     this.mask = slotCount - 1;

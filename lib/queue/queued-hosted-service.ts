@@ -26,14 +26,18 @@ const NO_CONTEXT: WorkItemContext = Object.freeze({ label: '', scope: undefined 
 @HostedService()
 export class QueuedHostedService implements HostedServiceContract {
   readonly #items = new AbortController();
-  readonly #running = new Set<Running>();
+  /**
+   * The item each lane runs, by lane index (`undefined`: idle). An array slot per lane rather than
+   * a `Set` of items: adding and deleting an object in a Set cost more than a trivial item itself.
+   */
+  readonly #running: (Running | undefined)[] = [];
   #loop: Promise<void> | undefined;
   #stopPicking = false;
   #stopCalled = false;
   #seq = 0;
   /** Scopes of finished items still being disposed. */
   #disposing = 0;
-  #slotFreed: (() => void) | undefined;
+  #disposed: (() => void) | undefined;
 
   constructor(
     readonly queue: TaskQueue,
@@ -62,7 +66,7 @@ export class QueuedHostedService implements HostedServiceContract {
       this.#stopPicking = true;
       this.#items.abort(signal.reason);
       const left = queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false));
-      for (const r of this.#running) {
+      for (const r of this.#runningInStartOrder()) {
         r.handedBack = true;
         left.push(this.#unprocessed(r.item, r.seq, true));
       }
@@ -87,61 +91,69 @@ export class QueuedHostedService implements HostedServiceContract {
     await this.#handBack([this.#unprocessed(item, 0, false)], 'dropped');
   }
 
+  /** Runs `concurrency` lanes; each takes the next item as soon as it is free, so items start FIFO. */
   async #consume(): Promise<void> {
-    const reader = this.queue.channel.reader;
-    const limit = this.queue.options.concurrency;
+    const lanes: Promise<void>[] = [];
+    for (let i = 0; i < this.queue.options.concurrency; i++) lanes.push(this.#lane(i));
+    await Promise.all(lanes);
+    // Also wait for the scopes still being disposed (with concurrency > 1 no lane awaits them), so
+    // that the stop does not complete, and Nest tear down, under a disposal still under way.
+    while (this.#disposing > 0) await new Promise<void>((resolve) => (this.#disposed = resolve));
+  }
+
+  /**
+   * One consumer loop. It runs each item inline and awaits nothing but the item itself: one
+   * microtask hop per item, where an async helper per item and a wait for a free slot added two.
+   */
+  async #lane(index: number): Promise<void> {
+    const { queue } = this;
+    const reader = queue.channel.reader;
+    const signal = this.#items.signal;
+    const sequential = queue.options.concurrency === 1;
     for (;;) {
-      if (this.#stopPicking) break;
-      if (this.#running.size >= limit) {
-        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
-        continue;
-      }
+      if (this.#stopPicking) return;
       const item = reader.tryRead();
       if (item === undefined) {
-        if (!(await reader.waitToRead(this.#items.signal).catch(() => false))) break;
+        if (!(await reader.waitToRead(signal).catch(() => false))) return;
         continue;
       }
       const running: Running = { item, seq: ++this.#seq, handedBack: false };
-      if (limit === 1) await this.#run(running);
-      else void this.#run(running); // settles on its own: #run never rejects; the slot wakes the loop
-    }
-    // Also wait for the scopes still being disposed (with concurrency > 1 nothing else awaits them),
-    // so that the stop does not complete, and Nest tear down, under a disposal still under way.
-    while (this.#running.size > 0 || this.#disposing > 0) await new Promise<void>((resolve) => (this.#slotFreed = resolve));
-  }
-
-  #wake(): void {
-    const wake = this.#slotFreed;
-    this.#slotFreed = undefined;
-    wake?.();
-  }
-
-  async #run(running: Running): Promise<void> {
-    const { queue } = this;
-    this.#running.add(running);
-    queue.running++;
-    const scope: ServiceScope | undefined = queue.options.scopePerItem ? this.scopes?.createScope() : undefined;
-    const label = labelOf(running.item, '');
-    try {
-      const context = scope || label ? { label, scope } : NO_CONTEXT;
-      await workOf(running.item)(this.#items.signal, context);
-      if (!running.handedBack) queue.succeeded++;
-    } catch (error) {
-      if (!running.handedBack) {
-        queue.failed++;
-        this.#log('error', `Queue "${queue.name}": work item ${label || `#${running.seq}`} failed`, error);
+      this.#running[index] = running;
+      queue.running++;
+      const scope: ServiceScope | undefined = queue.options.scopePerItem ? this.scopes?.createScope() : undefined;
+      const label = labelOf(item, '');
+      try {
+        await workOf(item)(signal, scope || label ? { label, scope } : NO_CONTEXT);
+        if (!running.handedBack) queue.succeeded++;
+      } catch (error) {
+        if (!running.handedBack) {
+          queue.failed++;
+          this.#log('error', `Queue "${queue.name}": work item ${label || `#${running.seq}`} failed`, error);
+        }
+      } finally {
+        this.#running[index] = undefined;
+        queue.running--;
       }
-    } finally {
-      this.#running.delete(running);
-      queue.running--;
-      if (scope) this.#disposing++;
-      this.#wake();
       if (scope) {
-        await scope.dispose().catch((error: unknown) => this.#log('error', `Queue "${queue.name}": disposing the scope of ${label || `#${running.seq}`} failed`, error));
-        this.#disposing--;
-        this.#wake();
+        // One at a time, the next item waits for the disposal; with concurrency, the lane moves on.
+        const disposal = this.#dispose(scope, label || `#${running.seq}`);
+        if (sequential) await disposal;
       }
     }
+  }
+
+  #runningInStartOrder(): Running[] {
+    return this.#running.filter((r) => r !== undefined).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Disposes an item's scope (a failure is logged), counted so that the consumer's end waits for it. */
+  async #dispose(scope: ServiceScope, name: string): Promise<void> {
+    this.#disposing++;
+    await scope.dispose().catch((error: unknown) => this.#log('error', `Queue "${this.queue.name}": disposing the scope of ${name} failed`, error));
+    this.#disposing--;
+    const disposed = this.#disposed;
+    this.#disposed = undefined;
+    disposed?.();
   }
 
   async #handBack(items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped'): Promise<void> {
