@@ -158,7 +158,8 @@ export class PeriodicTimer implements Disposable {
   /** Arms the single clock timer for the first grid point after the latest consumed one. */
   #arm(): void {
     const dueTime = this.#grid.dueTime(this.#consumed + 1);
-    this.#timer = this.#clock.setTimer(() => this.#onTimer(), dueTime - this.#clock.now());
+    // Clamped: the point can fall due between #consume() and here, and clocks refuse negative delays.
+    this.#timer = this.#clock.setTimer(() => this.#onTimer(), Math.max(0, dueTime - this.#clock.now()));
   }
 
   #onTimer(): void {
