@@ -31,6 +31,8 @@ check "build (sample and process fixtures)" npm run -s build:sample
 suite "jest, Nest 12 (unit, e2e, real processes)" npx jest
 suite "jest, Nest 11" npm run -s test:nest11
 suite "smoke: packed package, CJS + ESM consumers, Nest 12 + 11" bash scripts/smoke.sh
+# The benchmarks' quick mode, as a smoke test only: it must run to the end, not meet targets.
+check "bench (quick mode: runs every subject; targets not enforced)" npm run -s bench
 
 read -r passed failed skipped < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$summary")
 echo
