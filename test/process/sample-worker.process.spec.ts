@@ -31,6 +31,14 @@ describe('sample worker (real process)', () => {
     expect(await worker.exited).toMatchObject({ signal: 'SIGTERM' });
   });
 
+  it('with keepAlive: false, the same worker exits 0 right after startup (what keepAlive prevents)', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', KEEP_ALIVE: 'off' });
+    const exit = await worker.exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(worker.output).toMatch(/ready/);
+    expect(worker.output).not.toMatch(/Stopping hosted services/);
+  });
+
   it('treats one Ctrl+C delivered twice within a few ms (npm forwards it) as one graceful stop', async () => {
     worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle' });
     await worker.waitFor(/ready/);
