@@ -1,7 +1,5 @@
 /** Token of the normalized module options. @internal */
 export const HOSTING_OPTIONS = 'HOSTING:OPTIONS';
-/** Token of the raw options given to `forRootAsync`. @internal */
-export const HOSTING_RAW_OPTIONS = 'HOSTING:RAW_OPTIONS';
 /** Metadata key written by `@HostedService()`. @internal */
 export const HOSTED_SERVICE_METADATA = 'hosting:hosted-service';
 

@@ -22,18 +22,6 @@ export function settleOrAbort(promise: Promise<unknown>, signal: AbortSignal): P
 }
 
 /**
- * Calls `fn` and turns a synchronous throw into a rejected promise, so callers handle one shape.
- * @internal
- */
-export function invoke<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/**
  * Tells whether `error` was caused by aborting `signal`: it is the signal's reason, or a standard
  * `AbortError` raised by an API the signal was passed to (fetch, timers/promises, events.once).
  * @internal
