@@ -2,13 +2,16 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { Clock, SystemClock } from './clock/clock';
 import { InvalidOptionError } from './errors/invalid-option.error';
 import { HOSTING_OPTIONS } from './hosting.constants';
+import { HostingLogger } from './hosting.logger';
 import { HostedServicesModuleAsyncOptions, HostedServicesModuleOptions, HostedServicesOptionsFactory } from './interfaces/hosting-options.interface';
 import { HostApplicationLifetime } from './lifecycle/application-lifetime';
 import { HostedServicesOrchestrator } from './nest/hosted-services.orchestrator';
-import { normalizeOptions } from './options/normalize-options';
+import { NormalizedHostingOptions, normalizeOptions } from './options/normalize-options';
 import { ServiceScopeFactory } from './scope/service-scope-factory';
 
-const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory];
+// HostingLogger is internal (not in lib/index.ts); it is exported so that the library's other
+// modules (the task queues) log where, and only if, the host does.
+const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory, HostingLogger];
 
 /**
  * Hosts every `@HostedService()` provider of the application: starts them in order once the
@@ -54,7 +57,14 @@ function createModule(optionProviders: Provider[]): DynamicModule {
   return {
     module: HostedServicesModule,
     global: true,
-    providers: [...optionProviders, { provide: Clock, useClass: SystemClock }, HostApplicationLifetime, ServiceScopeFactory, HostedServicesOrchestrator],
+    providers: [
+      ...optionProviders,
+      { provide: HostingLogger, useFactory: (options: NormalizedHostingOptions) => new HostingLogger(options.logger), inject: [HOSTING_OPTIONS] },
+      { provide: Clock, useClass: SystemClock },
+      HostApplicationLifetime,
+      ServiceScopeFactory,
+      HostedServicesOrchestrator,
+    ],
     exports: EXPORTS,
   };
 }

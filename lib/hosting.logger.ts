@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { isHostingError } from './errors/hosting-error';
 import { Messages } from './hosting.messages';
-import { errorStack } from './utils/errors';
+import { describeError, errorStack } from './utils/errors';
 
 const CONTEXT = 'Hosting';
 
@@ -64,6 +64,10 @@ export class HostingLogger {
     this.error(`A "${event}" lifetime listener threw; the host carries on`, error);
   }
 
+  info(message: string): void {
+    if (this.logger) this.logger.log(message, CONTEXT);
+  }
+
   warn(message: string): void {
     if (this.logger) this.logger.warn(message, CONTEXT);
   }
@@ -73,13 +77,10 @@ export class HostingLogger {
   }
 
   error(message: string, error: unknown): void {
-    if (this.logger) this.logger.error(`${message}: ${describe(error)}`, errorStack(error), CONTEXT);
+    if (this.logger) this.logger.error(`${message}: ${describeError(error)}`, errorStack(error), CONTEXT);
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : `non-Error value thrown: ${String(error)}`;
-}
 
 /** `12ms`, `1.5s`. @internal */
 export function formatMs(ms: number): string {

@@ -23,7 +23,6 @@ import { ModuleLike } from './nest-internals';
  */
 @Injectable()
 export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
-  readonly #log: HostingLogger;
   readonly #bridge = new LifecycleBridge();
   readonly #signals: ProcessSignals;
   readonly #keepAlive = new KeepAlive();
@@ -39,8 +38,8 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
     private readonly modules: ModulesContainer,
     private readonly clock: Clock,
     private readonly lifetime: HostApplicationLifetime,
+    private readonly log: HostingLogger,
   ) {
-    this.#log = new HostingLogger(options.logger);
     this.#signals = new ProcessSignals(clock, {
       first: (signal) => this.#requestStop({ kind: 'signal', signal }),
       second: (signal) => this.#force(signal),
@@ -56,8 +55,8 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   onModuleInit(): void {
     // Validation errors surface here, so app.init() rejects before anything starts.
     const entries = discoverHostedServices(this.#moduleRefs());
-    this.#host = new Host(entries, this.options, this.clock, this.#log, this.lifetime, (r) => this.#requestStop(r));
-    this.lifetime.attach(this.#log, (r) => this.#requestStop(r));
+    this.#host = new Host(entries, this.options, this.clock, this.log, this.lifetime, (r) => this.#requestStop(r));
+    this.lifetime.attach(this.log, (r) => this.#requestStop(r));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -119,7 +118,7 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
     if (reason.kind === 'fault') process.exitCode ||= ExitCode.Fault;
     if (reason.kind !== 'signal' && host.state !== 'starting' && this.#signals.raiseSelf()) return;
     void this.#stopHost(reason); // the stop's outcome is logged by the host and read back at finish
-    if (reason.kind !== 'signal' && host.state !== 'stopped' && !this.#signals.processLevel) this.#log.warn(Messages.noShutdownHooks());
+    if (reason.kind !== 'signal' && host.state !== 'stopped' && !this.#signals.processLevel) this.log.warn(Messages.noShutdownHooks());
   }
 
   /** A second signal: abandon whatever still runs, report it, and exit now. */

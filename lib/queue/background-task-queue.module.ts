@@ -1,8 +1,6 @@
-import { DynamicModule, Inject, Logger, LoggerService, Module, Provider } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { HOSTING_OPTIONS } from '../hosting.constants';
+import { DynamicModule, Inject, Module, Provider } from '@nestjs/common';
+import { HostingLogger } from '../hosting.logger';
 import { HostApplicationLifetime } from '../lifecycle/application-lifetime';
-import { NormalizedHostingOptions } from '../options/normalize-options';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
 import { BackgroundTaskQueue, TaskQueue } from './background-task-queue';
 import { QueuedHostedService } from './queued-hosted-service';
@@ -41,49 +39,25 @@ export class BackgroundTaskQueueModule {
     const providers: Provider[] = [
       {
         provide: consumerToken,
-        useFactory: (moduleRef: ModuleRef, scopes?: ServiceScopeFactory, lifetime?: HostApplicationLifetime) => {
+        useFactory: (scopes?: ServiceScopeFactory, lifetime?: HostApplicationLifetime, log?: HostingLogger) => {
           // Drops happen only once items are enqueued, after `consumer` is set.
           const queue = new TaskQueue(normalized, (item) => void consumer.handBackDropped(item)); // never rejects: logged inside
-          const consumer = new QueuedHostedService(queue, scopes, hostingLogger(moduleRef));
+          const consumer = new QueuedHostedService(queue, scopes, log);
           // Stop accepting work as soon as the application begins stopping, before any service stops.
           lifetime?.onStopping(() => queue.close());
           // A failed or cancelled start may never have started the consumer: hand back what it holds.
           lifetime?.onStopped(() => void consumer.stopIfNeverStarted()); // never rejects: logged inside
           return consumer;
         },
-        inject: [ModuleRef, { token: ServiceScopeFactory, optional: true }, { token: HostApplicationLifetime, optional: true }],
+        inject: [
+          { token: ServiceScopeFactory, optional: true },
+          { token: HostApplicationLifetime, optional: true },
+          { token: HostingLogger, optional: true },
+        ],
       },
       { provide: token, useFactory: (consumer: QueuedHostedService) => consumer.queue, inject: [consumerToken] },
     ];
     if (normalized.name === 'default') providers.push({ provide: BackgroundTaskQueue, useExisting: token });
     return { module: BackgroundTaskQueueModule, global: true, providers, exports: providers.slice(1).map((p) => (p as { provide: unknown }).provide as string) };
   }
-}
-
-/**
- * The `logger` of `HostedServicesModule` (a `LoggerService`, or `false` for silence), looked up at
- * first use: `HOSTING_OPTIONS` is not exported by that module, so it cannot be injected here (an
- * optional injection of it always got `undefined`, and the queue logged to Nest's default logger).
- * Every provider exists by the time the queue first logs; until the options are found (or without
- * `HostedServicesModule`), Nest's `Logger` is used.
- */
-function hostingLogger(moduleRef: ModuleRef): LoggerService {
-  let resolved: LoggerService | false | undefined;
-  const target = (): LoggerService | false => {
-    if (resolved !== undefined) return resolved;
-    try {
-      const options = moduleRef.get<NormalizedHostingOptions>(HOSTING_OPTIONS, { strict: false });
-      if (options?.logger !== undefined) return (resolved = options.logger);
-    } catch {
-      // not registered (or not created yet): fall through
-    }
-    return new Logger();
-  };
-  const forward =
-    (level: 'log' | 'warn' | 'error') =>
-    (message: unknown, ...rest: unknown[]): void => {
-      const logger = target();
-      if (logger) logger[level](message, ...rest);
-    };
-  return { log: forward('log'), warn: forward('warn'), error: forward('error') };
 }

@@ -1,4 +1,5 @@
 import { Logger, LoggerService } from '@nestjs/common';
+import { HostingLogger } from '../hosting.logger';
 import { HostedService } from '../decorators/hosted-service.decorator';
 import { HostedService as HostedServiceContract } from '../interfaces/hosted-service.interface';
 import { ServiceScope } from '../scope/service-scope.interface';
@@ -28,6 +29,7 @@ const NO_CONTEXT: WorkItemContext = Object.freeze({ label: '', scope: undefined 
  */
 @HostedService()
 export class QueuedHostedService implements HostedServiceContract {
+  private readonly log: HostingLogger;
   readonly #items = new AbortController();
   /**
    * The item each lane runs, by lane index (`undefined`: idle). An array slot per lane rather than
@@ -45,8 +47,10 @@ export class QueuedHostedService implements HostedServiceContract {
   constructor(
     readonly queue: TaskQueue,
     private readonly scopes: ServiceScopeFactory | undefined,
-    private readonly logger: LoggerService | false = new Logger(),
-  ) {}
+    logger: HostingLogger | LoggerService | false = new Logger(),
+  ) {
+    this.log = logger instanceof HostingLogger ? logger : new HostingLogger(logger);
+  }
 
   start(): void {
     this.#loop ??= this.#consume();
@@ -76,7 +80,7 @@ export class QueuedHostedService implements HostedServiceContract {
       await this.#handBack(left, 'shutdown');
     }
     const s = queue.stats;
-    this.#log('log', `Queue "${queue.name}" stopped: accepted ${s.accepted} = ${s.succeeded} succeeded + ${s.failed} failed + ${s.handedBack} handed back`);
+    this.log.info(`Queue "${queue.name}" stopped: accepted ${s.accepted} = ${s.succeeded} succeeded + ${s.failed} failed + ${s.handedBack} handed back`);
   }
 
   /**
@@ -140,7 +144,7 @@ export class QueuedHostedService implements HostedServiceContract {
       } catch (error) {
         if (!running.handedBack) {
           queue.failed++;
-          this.#log('error', `Queue "${queue.name}": work item ${label || `#${running.seq}`} failed`, error);
+          this.log.error(`Queue "${queue.name}": work item ${label || `#${running.seq}`} failed`, error);
         }
       } finally {
         this.#running[index] = undefined;
@@ -161,7 +165,7 @@ export class QueuedHostedService implements HostedServiceContract {
   /** Disposes an item's scope (a failure is logged), counted so that the consumer's end waits for it. */
   async #dispose(scope: ServiceScope, name: string): Promise<void> {
     this.#disposing++;
-    await scope.dispose().catch((error: unknown) => this.#log('error', `Queue "${this.queue.name}": disposing the scope of ${name} failed`, error));
+    await scope.dispose().catch((error: unknown) => this.log.error(`Queue "${this.queue.name}": disposing the scope of ${name} failed`, error));
     this.#disposing--;
     const disposed = this.#disposed;
     this.#disposed = undefined;
@@ -174,13 +178,13 @@ export class QueuedHostedService implements HostedServiceContract {
     const { onUnprocessed } = this.queue.options;
     if (!onUnprocessed) {
       const labels = items.map((i) => i.label).join(', ');
-      this.#log('warn', `Queue "${this.queue.name}": ${items.length} work item(s) not run (${reason}) and no onUnprocessed callback to take them: ${labels}`);
+      this.log.warn(`Queue "${this.queue.name}": ${items.length} work item(s) not run (${reason}) and no onUnprocessed callback to take them: ${labels}`);
       return;
     }
     try {
       await onUnprocessed(items, reason);
     } catch (error) {
-      this.#log('error', `Queue "${this.queue.name}": onUnprocessed threw for ${items.length} item(s)`, error);
+      this.log.error(`Queue "${this.queue.name}": onUnprocessed threw for ${items.length} item(s)`, error);
     }
   }
 
@@ -189,13 +193,4 @@ export class QueuedHostedService implements HostedServiceContract {
   }
 
   /** Logs `message`; with an `error` argument (even `undefined`: a rejection's reason), appends it once. */
-  #log(level: 'log' | 'warn' | 'error', message: string, ...error: [] | [unknown]): void {
-    if (!this.logger) return;
-    if (level === 'error') this.logger.error(error.length === 0 ? message : `${message}: ${describe(error[0])}`, error[0] instanceof Error ? error[0].stack : undefined, 'Hosting');
-    else this.logger[level](message, 'Hosting');
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

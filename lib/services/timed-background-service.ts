@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { formatMs } from '../hosting.logger';
+import { describeError } from '../utils/errors';
 import { ServiceScope } from '../scope/service-scope.interface';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
 import { PeriodicTimer } from '../timing/periodic-timer';
@@ -106,15 +107,12 @@ export abstract class TimedBackgroundService extends BackgroundService {
       await this.doWork({ run, signal: controller.signal, scope, missedTicks });
     } catch (error) {
       // An abort-caused end during shutdown is the normal way a run stops, not a failure.
-      if (!(stopping.aborted && controller.signal.aborted)) this.#logger.error(`Run #${run} failed: ${describe(error)}`, error instanceof Error ? error.stack : undefined);
+      if (!(stopping.aborted && controller.signal.aborted)) this.#logger.error(`Run #${run} failed: ${describeError(error)}`, error instanceof Error ? error.stack : undefined);
     } finally {
       timeout?.cancel();
       stopping.removeEventListener('abort', onStop);
-      await scope?.dispose().catch((error: unknown) => this.#logger.error(`Disposing the scope of run #${run} failed: ${describe(error)}`));
+      await scope?.dispose().catch((error: unknown) => this.#logger.error(`Disposing the scope of run #${run} failed: ${describeError(error)}`));
     }
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

@@ -9,6 +9,15 @@ export function combineErrors(errors: readonly unknown[], code: 'HOSTING_START_F
 }
 
 /**
+ * `Name: message` for an Error; anything else thrown says so, so a thrown string is not mistaken
+ * for a message.
+ * @internal
+ */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : `non-Error value thrown: ${String(error)}`;
+}
+
+/**
  * Formats anything thrown (including non-Error values) for a log line, with the stack if any.
  * @internal
  */

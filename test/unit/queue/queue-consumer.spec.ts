@@ -97,9 +97,9 @@ describe('a failing item', () => {
     ['throws synchronously', () => { throw new Error('sync boom'); }, 'Error: sync boom'], // prettier-ignore
     ['rejects', () => Promise.reject(new RangeError('async boom')), 'RangeError: async boom'],
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point of the test
-    ['throws a non-Error', () => { throw 'a bare string'; }, 'a bare string'], // prettier-ignore
+    ['throws a non-Error', () => { throw 'a bare string'; }, 'non-Error value thrown: a bare string'], // prettier-ignore
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the point of the test
-    ['rejects with undefined', () => Promise.reject(undefined), 'undefined'],
+    ['rejects with undefined', () => Promise.reject(undefined), 'non-Error value thrown: undefined'],
   ];
 
   it.each(failures)('that %s is logged at error with its label, counted as failed, and the loop goes on', async (_, failing, described) => {

@@ -72,7 +72,7 @@ describe('TimedBackgroundService: a failing run', () => {
     expect(logs.map((l) => [l.level, l.message, l.context])).toEqual([
       ['error', 'Run #2 failed: Error: boom', 'Probe'],
       ['error', 'Run #3 failed: Error: async boom', 'Probe'],
-      ['error', 'Run #4 failed: not an error', 'Probe'],
+      ['error', 'Run #4 failed: non-Error value thrown: not an error', 'Probe'],
     ]);
     expect(logs[0].stack).toBe(boom.stack);
     // A failed run is not a fault of the service: execute is still going.
