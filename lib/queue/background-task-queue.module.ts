@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Module, Provider } from '@nestjs/common';
+import { InvalidOptionError } from '../errors/invalid-option.error';
 import { HostingLogger } from '../hosting.logger';
 import { HostApplicationLifetime } from '../lifecycle/application-lifetime';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
@@ -40,6 +41,10 @@ export class BackgroundTaskQueueModule {
       {
         provide: consumerToken,
         useFactory: (scopes?: ServiceScopeFactory, lifetime?: HostApplicationLifetime, log?: HostingLogger) => {
+          if (normalized.scopePerItem && !scopes) {
+            // Without it every item would silently run unscoped.
+            throw new InvalidOptionError('scopePerItem', 'false unless HostedServicesModule (which provides ServiceScopeFactory) is imported', true);
+          }
           // Drops happen only once items are enqueued, after `consumer` is set.
           const queue = new TaskQueue(normalized, (item) => void consumer.handBackDropped(item)); // never rejects: logged inside
           const consumer = new QueuedHostedService(queue, scopes, log);

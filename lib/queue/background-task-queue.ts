@@ -1,5 +1,6 @@
 import { Channel } from '../channel/channel';
 import { ChannelClosedError } from '../errors/channel-closed.error';
+import { ChannelFullError } from '../errors/channel-full.error';
 import { InvalidOptionError } from '../errors/invalid-option.error';
 import { QueueClosedError } from '../errors/queue-closed.error';
 import { QueueFullError } from '../errors/queue-full.error';
@@ -72,9 +73,7 @@ export class TaskQueue extends BackgroundTaskQueue {
   ) {
     super();
     this.name = options.name;
-    // An 'reject' queue is a 'wait' channel that is never waited on: tryWrite refuses when full.
-    const fullMode = options.fullMode === 'reject' ? 'wait' : options.fullMode;
-    this.channel = new Channel<QueuedItem>({ capacity: options.capacity, fullMode, onDrop });
+    this.channel = new Channel<QueuedItem>({ capacity: options.capacity, fullMode: options.fullMode, onDrop });
   }
 
   get closed(): boolean {
@@ -98,11 +97,12 @@ export class TaskQueue extends BackgroundTaskQueue {
       this.accepted++;
       return ACCEPTED;
     }
-    if (this.options.fullMode === 'reject') return Promise.reject(new QueueFullError(this.name, this.options.capacity));
     return this.channel.writer.write(item, options?.signal).then(
       () => void this.accepted++,
       (error: unknown) => {
-        throw error instanceof ChannelClosedError ? new QueueClosedError(this.name) : error;
+        if (error instanceof ChannelClosedError) throw new QueueClosedError(this.name);
+        if (error instanceof ChannelFullError) throw new QueueFullError(this.name, this.options.capacity);
+        throw error;
       },
     );
   }

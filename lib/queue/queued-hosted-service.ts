@@ -60,19 +60,19 @@ export class QueuedHostedService implements HostedServiceContract {
     const { queue } = this;
     this.#stopCalled = true;
     queue.close();
-    if (!this.#loop) {
-      // Never started: nothing will ever run what was queued (e.g. enqueued at bootstrap).
-      await this.#handBack(queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false)), 'shutdown');
-    } else if (queue.options.shutdown === 'abandon') {
-      this.#stopPicking = true;
-      this.#items.abort(new Error(`queue "${queue.name}" is stopping with shutdown: 'abandon'`));
-      await this.#handBack(queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false)), 'shutdown');
+    // Never started (nothing will ever run what was queued, e.g. at bootstrap), or 'abandon'.
+    if (!this.#loop || queue.options.shutdown === 'abandon') {
+      if (this.#loop) {
+        this.#stopPicking = true;
+        this.#items.abort(new Error(`queue "${queue.name}" is stopping with shutdown: 'abandon'`));
+      }
+      await this.#handBack(this.#drainQueued(), 'shutdown');
     }
     if (this.#loop && (await settleOrAbort(this.#loop, signal)) === 'aborted') {
       // The deadline: stop picking, abort what runs, and hand back everything not completed.
       this.#stopPicking = true;
       this.#items.abort(signal.reason);
-      const left = queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false));
+      const left = this.#drainQueued();
       for (const r of this.#runningInStartOrder()) {
         r.handedBack = true;
         left.push(this.#unprocessed(r.item, r.seq, true));
@@ -117,6 +117,7 @@ export class QueuedHostedService implements HostedServiceContract {
     const reader = queue.channel.reader;
     const signal = this.#items.signal;
     const sequential = queue.options.concurrency === 1;
+    const scopes = queue.options.scopePerItem ? this.scopes : undefined;
     let picked = 0;
     let lastYield = performance.now();
     for (;;) {
@@ -136,7 +137,7 @@ export class QueuedHostedService implements HostedServiceContract {
       const running: Running = { item, seq: ++this.#seq, handedBack: false };
       this.#running[index] = running;
       queue.running++;
-      const scope: ServiceScope | undefined = queue.options.scopePerItem ? this.scopes?.createScope() : undefined;
+      const scope: ServiceScope | undefined = scopes?.createScope();
       const label = labelOf(item, '');
       try {
         await workOf(item)(signal, scope || label ? { label, scope } : NO_CONTEXT);
@@ -186,6 +187,11 @@ export class QueuedHostedService implements HostedServiceContract {
     } catch (error) {
       this.log.error(`Queue "${this.queue.name}": onUnprocessed threw for ${items.length} item(s)`, error);
     }
+  }
+
+  /** Takes every item still queued, as not started. */
+  #drainQueued(): UnprocessedWorkItem[] {
+    return this.queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false));
   }
 
   #unprocessed(item: QueuedItem, seq: number, started: boolean): UnprocessedWorkItem {

@@ -9,7 +9,7 @@ export type WorkItem = (signal: AbortSignal, context: WorkItemContext) => void |
 
 /** What a work item receives besides its signal. @publicApi */
 export interface WorkItemContext {
-  /** The label given at enqueue (or `#<sequence>`), for logs. */
+  /** The label given at enqueue, or `''` when none was (logs then name the item `#<sequence>`). */
   readonly label: string;
   /** The item's own scope when the queue has `scopePerItem` (disposed after the item). */
   readonly scope: ServiceScope | undefined;
