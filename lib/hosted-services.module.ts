@@ -7,11 +7,14 @@ import { HostedServicesModuleAsyncOptions, HostedServicesModuleOptions, HostedSe
 import { HostApplicationLifetime } from './lifecycle/application-lifetime';
 import { HostedServicesOrchestrator } from './nest/hosted-services.orchestrator';
 import { NormalizedHostingOptions, normalizeOptions } from './options/normalize-options';
+import { ForcedExitHooks } from './process/forced-exit';
+import { QueueRegistry } from './queue/queue-registry';
 import { ServiceScopeFactory } from './scope/service-scope-factory';
 
-// HostingLogger is internal (not in lib/index.ts); it is exported so that the library's other
-// modules (the task queues) log where, and only if, the host does.
-const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory, HostingLogger];
+// HostingLogger, ForcedExitHooks and QueueRegistry are internal (not in lib/index.ts); they are
+// exported so that the library's other modules (the task queues) log where, and only if, the host
+// does, hand back their items on a forced exit, and claim their names once per application.
+const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory, HostingLogger, ForcedExitHooks, QueueRegistry];
 
 /**
  * Hosts every `@HostedService()` provider of the application: starts them in order once the
@@ -63,6 +66,8 @@ function createModule(optionProviders: Provider[]): DynamicModule {
       { provide: Clock, useClass: SystemClock },
       HostApplicationLifetime,
       ServiceScopeFactory,
+      ForcedExitHooks,
+      QueueRegistry,
       HostedServicesOrchestrator,
     ],
     exports: EXPORTS,

@@ -3,6 +3,13 @@ export const HOSTING_OPTIONS = 'HOSTING:OPTIONS';
 /** Metadata key written by `@HostedService()`. @internal */
 export const HOSTED_SERVICE_METADATA = 'hosting:hosted-service';
 
+/**
+ * An instance property naming a hosted service in logs, for a provider whose token is not a
+ * readable name (a task queue's consumer is registered under an internal token).
+ * @internal
+ */
+export const HOSTED_SERVICE_NAME = Symbol.for('nestjs-hosting.hosted-service-name');
+
 /** Default shutdown budget, as in .NET 7+. @internal */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
 /** Node timers overflow above this many ms; larger finite values are rejected. @internal */

@@ -12,6 +12,7 @@ export { BackgroundService } from './services/background-service';
 export { HostApplicationLifetime, LifetimeEvent, StopReason } from './lifecycle/application-lifetime';
 export { HostState } from './lifecycle/host';
 export { ExitCode } from './hosting.constants';
+export { runHost } from './process/run-host';
 export { Clock, SystemClock, TimerHandle } from './clock/clock';
 export { FakeClock } from './clock/fake-clock';
 export { PeriodicTimer } from './timing/periodic-timer';

@@ -1,5 +1,5 @@
 import { InvalidHostedServiceError } from '../errors/invalid-hosted-service.error';
-import { HOSTED_SERVICE_METADATA } from '../hosting.constants';
+import { HOSTED_SERVICE_METADATA, HOSTED_SERVICE_NAME } from '../hosting.constants';
 import { Messages } from '../hosting.messages';
 import { HostedLifecycleService } from '../interfaces/hosted-service.interface';
 import { HostedServiceEntry } from '../lifecycle/host';
@@ -107,6 +107,8 @@ function hostedMetadata(wrapper: WrapperLike): { order: number } | undefined {
 }
 
 function nameOf(wrapper: WrapperLike): string {
+  const own = (wrapper.instance as Record<symbol, unknown> | null)?.[HOSTED_SERVICE_NAME];
+  if (typeof own === 'string' && own) return own;
   const ctor = (wrapper.instance as { constructor?: { name?: string } } | null)?.constructor;
   return typeof wrapper.name === 'string' && wrapper.name ? wrapper.name : (ctor?.name ?? 'anonymous');
 }
