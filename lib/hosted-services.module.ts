@@ -8,13 +8,15 @@ import { HostApplicationLifetime } from './lifecycle/application-lifetime';
 import { HostedServicesOrchestrator } from './nest/hosted-services.orchestrator';
 import { NormalizedHostingOptions, normalizeOptions } from './options/normalize-options';
 import { ForcedExitHooks } from './process/forced-exit';
+import { ProcessLifetime } from './process/process-lifetime';
 import { QueueRegistry } from './queue/queue-registry';
 import { ServiceScopeFactory } from './scope/service-scope-factory';
 
-// HostingLogger, ForcedExitHooks and QueueRegistry are internal (not in lib/index.ts); they are
+// HostingLogger, ForcedExitHooks, QueueRegistry and ProcessLifetime are internal (not in lib/index.ts); they are
 // exported so that the library's other modules (the task queues) log where, and only if, the host
-// does, hand back their items on a forced exit, and claim their names once per application.
-const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory, HostingLogger, ForcedExitHooks, QueueRegistry];
+// does, hand back their items on a forced exit, and claim their names once per application; and
+// so that runHost(app) finds the process lifetime of the app it runs.
+const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory, HostingLogger, ForcedExitHooks, QueueRegistry, ProcessLifetime];
 
 /**
  * Hosts every `@HostedService()` provider of the application: starts them in order once the
@@ -68,6 +70,7 @@ function createModule(optionProviders: Provider[]): DynamicModule {
       ServiceScopeFactory,
       ForcedExitHooks,
       QueueRegistry,
+      ProcessLifetime,
       HostedServicesOrchestrator,
     ],
     exports: EXPORTS,

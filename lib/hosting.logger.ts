@@ -60,6 +60,21 @@ export class HostingLogger {
     this.logger.error(`${why}; abandoned ${entries.length} hosted service${entries.length === 1 ? '' : 's'}: ${list}`, undefined, CONTEXT);
   }
 
+  /** A timed service's run threw; the schedule goes on. */
+  runFailed(service: string, run: number, error: unknown): void {
+    this.error(`${service}: run #${run} failed`, error);
+  }
+
+  /** A timed service's run outlived `runTimeout`: its signal is aborted, and the run still awaited. */
+  runTimedOut(service: string, run: number, ms: number): void {
+    this.warn(`${service}: run #${run} exceeded runTimeout (${formatMs(ms)}); its signal is aborted`);
+  }
+
+  /** Disposing the scope of a timed service's run failed. */
+  runScopeDisposalFailed(service: string, run: number, error: unknown): void {
+    this.error(`${service}: disposing the scope of run #${run} failed`, error);
+  }
+
   listenerFailed(event: string, error: unknown): void {
     this.error(`A "${event}" lifetime listener threw; the host carries on`, error);
   }
@@ -76,11 +91,23 @@ export class HostingLogger {
     if (this.logger) this.logger.debug?.(message, CONTEXT);
   }
 
+  /** An error-level line with no error object behind it (a refusal, a misconfiguration at runtime). */
+  errorLine(message: string): void {
+    if (this.logger) this.logger.error(message, undefined, CONTEXT);
+  }
+
   error(message: string, error: unknown): void {
     if (this.logger) this.logger.error(`${message}: ${describeError(error)}`, errorStack(error), CONTEXT);
   }
 }
 
+/**
+ * The property of a service that receives the host's {@link HostingLogger} through Nest's property
+ * injection, so the service logs where (and only if) the host does, without the user passing it
+ * to `super()`.
+ * @internal
+ */
+export const HOSTING_LOGGER: unique symbol = Symbol.for('nestjs-hosting.hosting-logger');
 
 /** `12ms`, `1.5s`. @internal */
 export function formatMs(ms: number): string {

@@ -15,6 +15,14 @@ export const Messages = {
   backgroundFaulted: (name: string) => `Background service ${name} failed`,
   stoppingHost: (name: string) =>
     `Background service ${name} failed and backgroundServiceExceptionBehavior is 'stopHost': the application is stopping (set it to 'ignore' to keep running; the service is not restarted either way)`,
-  noShutdownHooks: () =>
-    'The hosted services were stopped, but the Nest application is still open: call app.enableShutdownHooks() so that stopping closes it and sets the exit code, or close it yourself',
+  noRunner: (why: string) =>
+    `The hosted services stopped (${why}), but nothing can close the Nest application, so it stays open and the process does not exit: run it with \`await runHost(app)\` (README: "Running an application"), or close it yourself`,
+  tookOverShutdownHooks: () => "runHost() handles SIGINT and SIGTERM: Nest's own shutdown hooks (enableShutdownHooks) were turned off",
+  closeFailed: () => 'Closing the Nest application failed',
+  duplicateHostModule: (count: number, importers: string) =>
+    `HostedServicesModule is imported ${count} times (${importers}), which would run every hosted service ${count} times: import HostedServicesModule.forRoot() once, in the root module (it is global, every module sees it)`,
+  lazyHostedService: (name: string, module: string) =>
+    `${name} is a @HostedService() in ${module}, loaded with LazyModuleLoader: Nest calls no lifecycle hook on a lazily loaded module, so the host could never start or stop it. Import ${module} in a module loaded at startup instead`,
+  frozenTeardown: (names: string) =>
+    `Cannot make the teardown hooks of ${names} wait for the hosted services to stop (the instance is frozen or sealed): they may run while hosted services still use them`,
 } as const;

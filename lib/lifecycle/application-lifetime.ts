@@ -30,6 +30,8 @@ export class HostApplicationLifetime {
   readonly #stopping = new AbortController();
   #log = new HostingLogger(false);
   #stopRequester?: (reason: StopReason) => void;
+  /** A stop asked for before the host was there to take it (from a constructor). */
+  #pending: StopReason | undefined;
   #requestedExitCode: number | undefined;
 
   /** Aborts when the application begins stopping: pass it to anything that should end then. */
@@ -64,10 +66,11 @@ export class HostApplicationLifetime {
 
   /**
    * Asks the application to stop gracefully, as a shutdown signal would: hosted services stop in
-   * reverse under the shutdown deadline, then the Nest application closes and (when
-   * `app.enableShutdownHooks()` is on) the process exits with `exitCode` (default 0). Returns at
-   * once; the first explicit `exitCode` given wins, and later calls start nothing new. Safe to call
-   * from inside a service.
+   * reverse under the shutdown deadline, then (when the application runs under `runHost(app)`) the
+   * Nest application closes and the process exits with `exitCode` (default 0). Returns at once;
+   * the first explicit `exitCode` given wins, and later calls start nothing new. Safe to call from
+   * anywhere: a constructor, `onModuleInit`, a lifetime listener, a service, a controller. A
+   * request made before the hosted services have started takes effect once they have.
    * @param exitCode an integer from 0 to 255
    */
   stopApplication(exitCode?: number): void {
@@ -75,13 +78,18 @@ export class HostApplicationLifetime {
       throw new InvalidOptionError('exitCode', 'an integer from 0 to 255', exitCode);
     }
     this.#requestedExitCode ??= exitCode;
-    this.#stopRequester?.({ kind: 'application', exitCode });
+    const reason: StopReason = { kind: 'application', exitCode };
+    if (this.#stopRequester) this.#stopRequester(reason);
+    else this.#pending ??= reason;
   }
 
   /** Connects the lifetime to the host that owns it. @internal */
   attach(log: HostingLogger, stopRequester: (reason: StopReason) => void): void {
     this.#log = log;
     this.#stopRequester = stopRequester;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending) stopRequester(pending);
   }
 
   /** Fires `event` once; later calls are no-ops. @internal */

@@ -1,13 +1,12 @@
-import { constants } from 'node:os';
 import { Clock, TimerHandle } from '../clock/clock';
 import { HostStartCancelledError } from '../errors/host-start-cancelled.error';
 import { HostStartTimeoutError } from '../errors/host-start-timeout.error';
 import { InvalidHostStateError } from '../errors/invalid-host-state.error';
-import { ExitCode } from '../hosting.constants';
 import { HostingLogger, formatMs } from '../hosting.logger';
 import { Messages } from '../hosting.messages';
 import { HostedLifecycleService } from '../interfaces/hosted-service.interface';
 import { NormalizedHostingOptions } from '../options/normalize-options';
+import { exitCodeFor, RunOutcome } from '../process/exit-code';
 import { isAbortCaused } from '../utils/abort';
 import { combineErrors } from '../utils/errors';
 import { HostApplicationLifetime, StopReason } from './application-lifetime';
@@ -68,14 +67,21 @@ export class Host {
     return this.#state;
   }
 
-  /** The exit code this run deserves: forced > fault > deadline > requested > clean. */
+  /** The exit code this run deserves so far (the process lifetime adds what only it sees). */
   get exitCode(): number {
-    if (this.#forcedBy) return ExitCode.ForcedBase + (constants.signals[this.#forcedBy] ?? 0);
-    // With 'ignore', a background fault is only logged (B62, B64): it does not reach the exit code.
+    return exitCodeFor(this.outcome);
+  }
+
+  /** How the run went so far: what the process lifetime turns into an exit code. */
+  get outcome(): RunOutcome {
+    // With 'ignore', a background fault is only logged: it does not reach the exit code.
     const faulted = this.#monitor.faults > 0 && this.options.backgroundServiceExceptionBehavior === 'stopHost';
-    if (faulted || this.#stopErrors.length > 0 || this.#startFailed) return ExitCode.Fault;
-    if (this.#abandoned > 0) return ExitCode.DeadlineExceeded;
-    return this.lifetime.requestedExitCode ?? ExitCode.Clean;
+    return {
+      forcedBy: this.#forcedBy,
+      failed: faulted || this.#stopErrors.length > 0 || this.#startFailed,
+      abandoned: this.#abandoned > 0,
+      requested: this.lifetime.requestedExitCode,
+    };
   }
 
   /** Starts every service; rejects (after rolling back) if any fails or startup is cancelled. */

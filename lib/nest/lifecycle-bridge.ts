@@ -1,4 +1,4 @@
-import { hookedInstances, ModuleLike } from './nest-internals';
+import { hookedInstances, ModuleLike, modulesInHookOrder } from './nest-internals';
 
 type Hook = (...args: unknown[]) => unknown;
 const TEARDOWN_HOOKS = ['onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown'] as const;
@@ -10,8 +10,9 @@ const TEARDOWN_HOOKS = ['onModuleDestroy', 'beforeApplicationShutdown', 'onAppli
  * module's `onModuleDestroy` before any `beforeApplicationShutdown`. So from its own hooks the host
  * would start services before their dependencies bootstrapped, and stop them after those
  * dependencies had released their resources. Instead:
- * - the start runs from the root module's `onApplicationBootstrap`, the very last bootstrap hook
- *   Nest calls (the root module has the smallest distance, and a module class comes after its
+ * - the start runs from the `onApplicationBootstrap` of the module class Nest calls last (the
+ *   last module in Nest's own hook order, which is the root module unless the root is `@Global()`:
+ *   then a global root bootstraps first, and its imports after it; a module class comes after its
  *   providers);
  * - every other instance's teardown hooks first await the hosted services' stop, so whichever hook
  *   Nest calls first triggers the stop, and nothing is torn down under a running service.
@@ -21,34 +22,39 @@ const TEARDOWN_HOOKS = ['onModuleDestroy', 'beforeApplicationShutdown', 'onAppli
 export class LifecycleBridge {
   #restores: Array<() => void> = [];
 
-  /** Runs `start` after the root module's own bootstrap hook. False if there is no root module. */
+  /** Runs `start` after the last bootstrap hook Nest calls. False if that hook cannot be wrapped. */
   startAfterBootstrap(modules: Iterable<ModuleLike>, start: () => Promise<void>): boolean {
-    const root = rootModule(modules);
-    const instance = root?.providers.get(root.metatype)?.instance;
+    const last = modulesInHookOrder(modules).at(-1);
+    const instance = last?.providers.get(last.metatype)?.instance;
     if (typeof instance !== 'object' || instance === null) return false;
-    this.#wrap(instance, 'onApplicationBootstrap', (original, args) => async () => {
+    return this.#wrap(instance, 'onApplicationBootstrap', (original, args) => async () => {
       await original?.apply(instance, args);
       await start();
     });
-    return true;
   }
 
-  /** Makes every teardown hook in the application (except `exclude`'s) await `stop` first. */
-  guardTeardown(modules: Iterable<ModuleLike>, exclude: object, stop: () => Promise<void>): void {
+  /**
+   * Makes every teardown hook in the application (except `exclude`'s) await `stop` first. Returns
+   * the names of the instances that cannot be wrapped (frozen or sealed), whose hooks stay as they are.
+   */
+  guardTeardown(modules: Iterable<ModuleLike>, exclude: object, stop: () => Promise<void>): string[] {
     const seen = new Set<object>([exclude]);
+    const frozen = new Set<string>();
     for (const moduleRef of modules) {
       for (const instance of hookedInstances(moduleRef)) {
         if (seen.has(instance)) continue;
         seen.add(instance);
         for (const hook of TEARDOWN_HOOKS) {
           if (typeof (instance as Record<string, unknown>)[hook] !== 'function') continue;
-          this.#wrap(instance, hook, (original, args) => async () => {
+          const wrapped = this.#wrap(instance, hook, (original, args) => async () => {
             await stop();
             return original?.apply(instance, args);
           });
+          if (!wrapped) frozen.add(instance.constructor?.name ?? 'an object');
         }
       }
     }
+    return [...frozen];
   }
 
   /** Removes every wrapper, leaving the instances as they were. */
@@ -57,9 +63,11 @@ export class LifecycleBridge {
     this.#restores = [];
   }
 
-  #wrap(instance: object, hook: string, make: (original: Hook | undefined, args: unknown[]) => () => Promise<unknown>): void {
+  /** Installs the wrapper as an own property; false if the instance does not allow it (frozen, sealed). */
+  #wrap(instance: object, hook: string, make: (original: Hook | undefined, args: unknown[]) => () => Promise<unknown>): boolean {
     const target = instance as Record<string, unknown>;
-    const had = Object.prototype.hasOwnProperty.call(target, hook);
+    const own = Object.getOwnPropertyDescriptor(target, hook);
+    if (own ? !own.configurable : !Object.isExtensible(target)) return false;
     const original = target[hook] as Hook | undefined;
     const wrapper = function (this: unknown, ...args: unknown[]): Promise<unknown> {
       return make(original, args)();
@@ -67,15 +75,9 @@ export class LifecycleBridge {
     Object.defineProperty(target, hook, { value: wrapper, configurable: true, writable: true, enumerable: false });
     this.#restores.push(() => {
       if (target[hook] !== wrapper) return; // replaced since: not ours to undo
-      if (had) target[hook] = original;
+      if (own) Object.defineProperty(target, hook, own);
       else delete target[hook];
     });
+    return true;
   }
-}
-
-/** The module Nest treats as the root: non-global with the smallest distance, first inserted. */
-function rootModule(modules: Iterable<ModuleLike>): ModuleLike | undefined {
-  let root: ModuleLike | undefined;
-  for (const m of modules) if (!m.isGlobal && (!root || m.distance < root.distance)) root = m;
-  return root;
 }

@@ -23,6 +23,7 @@ export interface ModuleLike {
   readonly distance: number;
   readonly isGlobal: boolean;
   readonly metatype: unknown;
+  readonly imports: Set<ModuleLike>;
   readonly providers: Map<unknown, WrapperLike>;
   readonly controllers: Map<unknown, WrapperLike>;
   readonly injectables: Map<unknown, WrapperLike>;
@@ -58,4 +59,62 @@ export function* hookedInstances(moduleRef: ModuleLike): Generator<object> {
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * What `runHost()` needs of a Nest application or application context: `init()` (idempotent in
+ * Nest 11 and 12) and `close(signal?)`.
+ * @internal
+ */
+export interface ClosableApplication {
+  init(): Promise<unknown>;
+  close(signal?: string): Promise<void>;
+  get<T = unknown>(token: unknown, options?: { strict?: boolean }): T;
+}
+
+/**
+ * Turns off Nest's own shutdown-hook listeners (`app.enableShutdownHooks()`) so that one owner
+ * handles the signals: two would both close the app (twice on Nest 11, whose `close()` is not
+ * idempotent) and race to end the process. `unsubscribeFromProcessSignals()` is a protected method
+ * of `NestApplicationContext` in Nest 11 and 12; it removes exactly the listeners that
+ * `enableShutdownHooks()` added. Returns whether any were on.
+ * @internal
+ */
+export function releaseNestShutdownHooks(app: object): boolean {
+  const context = app as { unsubscribeFromProcessSignals?: () => void; shutdownCleanupRef?: unknown; shutdownCleanupRefs?: Map<unknown, unknown> };
+  const enabled = context.shutdownCleanupRef !== undefined || (context.shutdownCleanupRefs?.size ?? 0) > 0;
+  if (typeof context.unsubscribeFromProcessSignals === 'function') context.unsubscribeFromProcessSignals();
+  // Nest 11 keeps the reference after unsubscribing; drop it so a later check reads "off".
+  if (context.shutdownCleanupRef !== undefined) context.shutdownCleanupRef = undefined;
+  return enabled;
+}
+
+/**
+ * Calls `check(provider, moduleName)` for every provider added to a module that is added to the
+ * application after now (what `LazyModuleLoader.load()` does: `NestContainer` puts the module in
+ * its `ModulesContainer` with `set`, then the scanner calls the module's `addProvider` for each
+ * provider; both are the same in Nest 11 and 12). A throwing `check` fails the load before the
+ * provider is instantiated. The hooks are own properties, removed by the returned function.
+ * @internal
+ */
+export function onLateProvider(modules: Map<unknown, unknown>, check: (provider: unknown, moduleName: string) => void): () => void {
+  const restores: Array<() => void> = [];
+  const originalSet = modules.set.bind(modules);
+  const set = (key: unknown, moduleRef: unknown): Map<unknown, unknown> => {
+    const late = moduleRef as { addProvider?: (provider: unknown, ...rest: unknown[]) => unknown; name?: string } | null;
+    if (late && typeof late.addProvider === 'function' && !Object.prototype.hasOwnProperty.call(late, 'addProvider')) {
+      const addProvider = late.addProvider;
+      late.addProvider = function (this: unknown, provider: unknown, ...rest: unknown[]): unknown {
+        check(provider, String(late.name));
+        return addProvider.call(this, provider, ...rest);
+      };
+      restores.push(() => void delete (late as { addProvider?: unknown }).addProvider);
+    }
+    return originalSet(key, moduleRef);
+  };
+  Object.defineProperty(modules, 'set', { value: set, configurable: true, writable: true });
+  return () => {
+    if (modules.set === set) delete (modules as { set?: unknown }).set;
+    for (const restore of restores) restore();
+  };
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { runHost } from '../../lib';
 import { AppModule } from './app.module';
 
 // The accumulator pattern: two producers write readings into a bounded channel; a background
@@ -7,7 +8,7 @@ import { AppModule } from './app.module';
 // producers first, then the writer persists what is left: produced = persisted.
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule);
-  app.enableShutdownHooks();
+  await runHost(app); // owns Ctrl+C / SIGTERM, closes the app, and ends the process with its exit code
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { runHost } from '../../lib';
 import { AppModule } from './app.module';
 
 // The .NET QueuedHostedService sample: a bounded background queue, a consumer running items one at
@@ -7,7 +8,7 @@ import { AppModule } from './app.module';
 // shutdown budget and hands back what cannot run.
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule);
-  app.enableShutdownHooks();
+  await runHost(app); // owns Ctrl+C / SIGTERM, closes the app, and ends the process with its exit code
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { runHost } from '../../lib';
 import { AppModule } from './app.module';
 
 // The .NET ConsumeScopedServiceHostedService sample: a hosted service that resolves a
@@ -8,7 +9,7 @@ import { AppModule } from './app.module';
 // flight, disposes its scope and stops within shutdownTimeout.
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule);
-  app.enableShutdownHooks();
+  await runHost(app); // owns Ctrl+C / SIGTERM, closes the app, and ends the process with its exit code
 }
 
 main().catch((error: unknown) => {

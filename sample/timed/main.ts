@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { runHost } from '../../lib';
 import { AppModule } from './app.module';
 
 // The .NET TimedHostedService sample: a timed background service with an execution count whose
@@ -8,7 +9,7 @@ import { AppModule } from './app.module';
 // the run in flight and waits for it, within shutdownTimeout; a second Ctrl+C forces the exit.
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule);
-  app.enableShutdownHooks();
+  await runHost(app); // owns Ctrl+C / SIGTERM, closes the app, and ends the process with its exit code
 }
 
 main().catch((error: unknown) => {

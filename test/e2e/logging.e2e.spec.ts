@@ -117,6 +117,6 @@ describe('logging through Nest', () => {
     const logger = new CaptureLogger();
     const spy = await runEverything({ logger });
     expect(spy.fromHosting()).toEqual([]);
-    expect(logger.messages('error')).toEqual(['Background service Faulty failed: Error: execute failed']);
+    expect(logger.messages('error')).toEqual(['Background service Faulty failed: Error: execute failed', expect.stringMatching(/^The hosted services stopped \(Faulty failed\)/)]);
   });
 });

@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 
 import { FakeClock } from '../../../lib';
 import { HostState } from '../../../lib/lifecycle/host';
+import { ProcessLifetime } from '../../../lib/process/process-lifetime';
 import { HostedServicesOrchestrator } from '../../../lib/nest/hosted-services.orchestrator';
 
 /** The NestJS major actually loaded (StandardSchemaValidationPipe is new in 12). */
@@ -47,9 +48,9 @@ export function orchestratorOf(app: INestApplicationContext): HostedServicesOrch
   return app.get(HostedServicesOrchestrator);
 }
 
-/** The exit code the host computed (what `enableShutdownHooks()` would make the process exit with). */
+/** The exit code the process lifetime computed (what `runHost(app)` would make the process exit with). */
 export function exitCodeOf(app: INestApplicationContext): number | undefined {
-  return orchestratorOf(app).host?.exitCode;
+  return app.get(ProcessLifetime).exitCode;
 }
 
 export function hostStateOf(app: INestApplicationContext): HostState | undefined {

@@ -1,0 +1,315 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { constants } from 'node:os';
+import { Clock, TimerHandle } from '../clock/clock';
+import { isHostingError } from '../errors/hosting-error';
+import { InvalidHostStateError } from '../errors/invalid-host-state.error';
+import { ExitCode, HOSTING_OPTIONS } from '../hosting.constants';
+import { HostingLogger } from '../hosting.logger';
+import { Messages } from '../hosting.messages';
+import { HostApplicationLifetime, StopReason } from '../lifecycle/application-lifetime';
+import type { Host } from '../lifecycle/host';
+import { describeReason } from '../lifecycle/stop-reason';
+import { ClosableApplication, releaseNestShutdownHooks } from '../nest/nest-internals';
+import { NormalizedHostingOptions } from '../options/normalize-options';
+import { exitCodeFor, signalExitCode } from './exit-code';
+import { ForcedExitHooks } from './forced-exit';
+import { KeepAlive } from './keep-alive';
+import { SignalListener } from './signal-listener';
+
+/** How long a re-raised signal may take to end the process before it exits with 128 + n anyway. */
+const RERAISE_GRACE_MS = 1_000;
+/**
+ * How long a signal that arrives after the start but before `runHost(app)` waits for it (main()
+ * is still in `app.listen()`): then runHost handles it gracefully; else it is left to whoever
+ * else listens, or, if nobody does, ends the process as it would have without the library.
+ */
+export const RUNNER_ATTACH_GRACE_MS = 500;
+
+/**
+ * The one owner of the process lifetime (.NET's `IHostLifetime` / `ConsoleLifetime`): signals,
+ * keep-alive, the one path every stop request takes, and every write of the exit code, which
+ * {@link exitCodeFor} computes from the run's outcome. The host reports outcomes; the Nest
+ * bridge reports the host's phases; nothing else touches `process`.
+ *
+ * Two ways to run, and what each can do:
+ * - under {@link ProcessLifetime.run} (`runHost(app)`, the way the README documents): it owns
+ *   SIGINT/SIGTERM for the whole run, and any stop (a signal, `stopApplication()`, a `'stopHost'`
+ *   fault) closes the application with `app.close()` and then ends the process with its code;
+ * - without it (Nest's own `enableShutdownHooks()`, a test, an app closed by hand): Nest closes
+ *   the application on a signal, and this only corrects the exit code and forces on a second
+ *   signal; a stop requested from inside can stop the hosted services but cannot close the
+ *   application, which it says in an error log.
+ * It listens to SIGINT/SIGTERM from the start until the application closes: a signal during the
+ * start cancels it, a signal during a stop forces the exit, and under `runHost` a signal stops.
+ * Otherwise it stays out of the way: a signal that Nest's shutdown hooks or another listener
+ * handle is theirs, and with no listener at all it ends the process as Node's default would have
+ * (once {@link RUNNER_ATTACH_GRACE_MS} has shown that no runHost() is on its way).
+ * @internal
+ */
+@Injectable()
+export class ProcessLifetime {
+  #host: Host | undefined;
+  #runner: { readonly app: ClosableApplication; closing?: Promise<void> } | undefined;
+  /** A stop asked for before the host could act on it: acted on once the start completes. */
+  #pending: StopReason | undefined;
+  /** Why the stop began. */
+  #reason: StopReason | undefined;
+  /** The first shutdown signal this lifetime handled. */
+  #signal: NodeJS.Signals | undefined;
+  #cancelledBy: NodeJS.Signals | undefined;
+  #forcedBy: NodeJS.Signals | undefined;
+  #closeFailed = false;
+  /** From the start until the application closed: the signal listener is on. */
+  #active = false;
+  /** A signal that came after the start with no runHost() yet: it may still come (`app.listen()`). */
+  #early: { readonly signal: NodeJS.Signals; readonly timer: TimerHandle } | undefined;
+  #starting = false;
+  #stopping = false;
+  #forcing = false;
+  #finished = false;
+  #stopDone: Promise<void> | undefined;
+  readonly #signals: SignalListener;
+  readonly #keepAlive = new KeepAlive();
+
+  constructor(
+    @Inject(HOSTING_OPTIONS) private readonly options: NormalizedHostingOptions,
+    private readonly clock: Clock,
+    private readonly lifetime: HostApplicationLifetime,
+    private readonly forcedExit: ForcedExitHooks,
+    private readonly log: HostingLogger,
+  ) {
+    this.#signals = new SignalListener(clock, (signal) => this.#onSignal(signal));
+  }
+
+  /** The exit code the run deserves so far. */
+  get exitCode(): number {
+    const outcome = this.#host?.outcome ?? { failed: false, abandoned: false };
+    return exitCodeFor({ ...outcome, forcedBy: outcome.forcedBy ?? this.#forcedBy, failed: outcome.failed || this.#closeFailed, cancelledBy: this.#cancelledBy });
+  }
+
+  /** Why stopping began, if it has. */
+  get reason(): StopReason | undefined {
+    return this.#reason;
+  }
+
+  /** Connects the host this lifetime runs (once the application has discovered its services). */
+  attach(host: Host): void {
+    this.#host = host;
+  }
+
+  // ── The host's phases, as the Nest bridge reports them ──────────────────────────────────────
+
+  /** The start begins: hold the event loop, and let a signal cancel a startup that hangs. */
+  starting(): void {
+    this.#starting = true;
+    this.#active = true;
+    if (this.options.keepAlive) this.#keepAlive.hold();
+    this.#sync();
+  }
+
+  /** The start failed or was cancelled (and rolled back): nothing runs, nothing is held. */
+  startFailed(error: unknown): void {
+    this.#starting = false;
+    this.#active = false;
+    this.#keepAlive.release();
+    this.#sync();
+    // Cancelled by a signal: end as that signal would have, once main() has handled the rejection.
+    // A startup that failed by itself stays a failure, even if a signal came during its rollback.
+    if (this.#signal && isHostingError(error, 'HOSTING_START_CANCELLED')) {
+      this.#cancelledBy = this.#signal;
+      this.#writeExitCode(this.exitCode, 'unlessSet');
+    }
+  }
+
+  /** Every service started: act on a stop asked for during the start. */
+  started(): void {
+    this.#starting = false;
+    this.#sync();
+    const pending = this.#pending;
+    this.#pending = undefined;
+    // On the next turn, so that main() can attach runHost(app) first and the stop closes the app.
+    if (pending) setImmediate(() => this.requestStop(pending));
+  }
+
+  /**
+   * Stops the hosted services (idempotent): the one path to `host.stop()`, whoever asks (a stop
+   * request, or the first of Nest's teardown hooks). A signal during it forces the exit.
+   */
+  stopHost(reason: StopReason = { kind: 'close' }): Promise<void> {
+    return (this.#stopDone ??= this.#stopHost(reason));
+  }
+
+  /** Nest's teardown finished (`onApplicationShutdown`), `signal` being the one Nest closed on. */
+  closed(signal?: string): void {
+    if (this.#runner) return; // runHost ends the process once app.close() has resolved
+    this.#keepAlive.release();
+    this.#finished = true;
+    this.#active = false;
+    this.#cancelEarly();
+    this.#sync();
+    if (signal !== undefined && signal in constants.signals) {
+      // Nest's shutdown hook closed the app and is about to re-raise the signal (or to exit 0):
+      // a stop that was not clean must end with its own code instead.
+      const code = this.exitCode;
+      if (code !== ExitCode.Clean) this.#exitWithOnReraise(signal as NodeJS.Signals, code);
+    }
+  }
+
+  // ── Stop requests ───────────────────────────────────────────────────────────────────────────
+
+  /** The one path for every stop request: a signal, `stopApplication()`, a `'stopHost'` fault. */
+  requestStop(reason: StopReason): void {
+    const host = this.#host;
+    if (!host || host.state === 'idle' || (host.state === 'starting' && reason.kind === 'application')) {
+      this.#pending ??= reason; // the start completes first, then it stops (started before stopping)
+      return;
+    }
+    if (reason.kind === 'signal') this.#signal ??= reason.signal;
+    this.#reason ??= reason;
+    if (host.state === 'starting') {
+      void this.stopHost(reason); // cancels the start, which rolls back and rejects app.init()
+      return;
+    }
+    if (host.state === 'started') this.lifetime.notify('stopping'); // refuse new work at once
+    if (this.#runner) return this.#close();
+    // Nobody can close the application: stop what can be stopped, and say so.
+    if (reason.kind === 'fault') this.#writeExitCode(ExitCode.Fault, 'atLeast'); // a crashed worker never exits 0
+    if (reason.kind !== 'signal') this.log.errorLine(Messages.noRunner(describeReason(reason)));
+    void this.stopHost(reason);
+  }
+
+  // ── runHost(app) ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs `app` until a stop is asked for, then closes it and ends the process with the run's
+   * exit code. Takes over SIGINT/SIGTERM from Nest's shutdown hooks, if they were enabled.
+   */
+  run(app: ClosableApplication): Promise<void> {
+    if (this.#runner) return Promise.reject(new InvalidHostStateError('run', 'already run by runHost()'));
+    if (this.#finished) return Promise.reject(new InvalidHostStateError('run', 'closed'));
+    this.#runner = { app };
+    if (releaseNestShutdownHooks(app)) this.log.debug(Messages.tookOverShutdownHooks());
+    this.#active = true;
+    this.#sync();
+    const early = this.#early?.signal;
+    this.#cancelEarly();
+    // A stop asked for before runHost() (from onStarted, a fault at startup) closes the app now.
+    if (this.#reason) this.#close();
+    else if (early) this.requestStop({ kind: 'signal', signal: early });
+    return new Promise<void>((resolve) => {
+      this.#onFinished = resolve;
+    });
+  }
+
+  #onFinished: (() => void) | undefined;
+
+  #close(): void {
+    const runner = this.#runner!;
+    runner.closing ??= (async () => {
+      try {
+        await runner.app.close(this.#signal);
+      } catch (error) {
+        this.#closeFailed = true;
+        this.log.error(Messages.closeFailed(), error);
+      }
+      this.#finish();
+    })();
+  }
+
+  /** The application closed under runHost: end the process with the code the run deserves. */
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#active = false;
+    this.#keepAlive.release();
+    this.#sync();
+    const code = this.exitCode;
+    this.#onFinished?.();
+    // A clean stop after a signal ends by that signal, as Nest does, so a parent sees why it ended.
+    if (code === ExitCode.Clean && this.#signal) this.#reraise(this.#signal);
+    else this.#exit(code);
+  }
+
+  // ── Signals ─────────────────────────────────────────────────────────────────────────────────
+
+  #onSignal(signal: NodeJS.Signals): void {
+    if (this.#forcing || this.#stopping || this.#runner?.closing) return this.#force(signal);
+    if (this.#starting || this.#runner) return this.requestStop({ kind: 'signal', signal });
+    this.#early ??= { signal, timer: this.clock.setTimer(() => this.#noRunnerCame(signal), RUNNER_ATTACH_GRACE_MS) };
+  }
+
+  /** No runHost() came for an early signal: leave it to other listeners, or end as Node would. */
+  #noRunnerCame(signal: NodeJS.Signals): void {
+    this.#early = undefined;
+    if (this.#runner || this.#reason || this.#stopping || process.listenerCount(signal) > 1) return;
+    this.#active = false;
+    this.#keepAlive.release();
+    this.#sync();
+    process.kill(process.pid, signal);
+  }
+
+  #cancelEarly(): void {
+    this.#early?.timer.cancel();
+    this.#early = undefined;
+  }
+
+  /**
+   * A signal during a stop: give up waiting, hand back what the queues still hold (for a short,
+   * bounded time), and exit with 128 + n. A further signal exits at once.
+   */
+  #force(signal: NodeJS.Signals): void {
+    if (this.#forcing) return this.#exit(this.exitCode);
+    this.#forcing = true;
+    this.#finished = true;
+    this.#forcedBy = signal;
+    this.#host?.abandon(signal);
+    this.#keepAlive.release();
+    void this.forcedExit.run(signal).then(() => this.#exit(this.exitCode));
+  }
+
+  async #stopHost(reason: StopReason): Promise<void> {
+    const host = this.#host;
+    if (!host) return;
+    this.#stopping = true;
+    this.#sync();
+    try {
+      await host.stop(this.#reason ?? reason);
+    } catch {
+      // Logged by the host and reflected in the exit code.
+    } finally {
+      this.#stopping = false;
+      if (!this.#runner) this.#keepAlive.release();
+      this.#sync();
+    }
+  }
+
+  #sync(): void {
+    this.#signals.listening = this.#forcing || (this.#active && !this.#finished);
+  }
+
+  // ── The only writes of the exit code ────────────────────────────────────────────────────────
+
+  #writeExitCode(code: number, mode: 'unlessSet' | 'atLeast'): void {
+    const current = process.exitCode === undefined || process.exitCode === null ? undefined : Number(process.exitCode);
+    if (mode === 'unlessSet' && current === undefined) process.exitCode = code;
+    if (mode === 'atLeast' && !current) process.exitCode = code;
+  }
+
+  #exit(code: number): void {
+    process.exit(code);
+  }
+
+  /** Ends the process by `signal`; if another listener swallows it, exits with 128 + n after a grace. */
+  #reraise(signal: NodeJS.Signals): void {
+    // A real timer on purpose: it must hold the event loop open until the signal lands.
+    setTimeout(() => this.#exit(signalExitCode(signal)), RERAISE_GRACE_MS);
+    process.kill(process.pid, signal);
+  }
+
+  /** Nest re-raises `signal` (or calls `process.exit(0)`) after its close: end with `code` instead. */
+  #exitWithOnReraise(signal: NodeJS.Signals, code: number): void {
+    process.exitCode = code;
+    process.once(signal, () => this.#exit(code));
+    process.once('exit', () => void (process.exitCode = code)); // `useProcessExit`: Node reads it after 'exit'
+  }
+}
