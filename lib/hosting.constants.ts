@@ -12,7 +12,12 @@ export const HOSTED_SERVICE_NAME = Symbol.for('nestjs-hosting.hosted-service-nam
 
 /** Default shutdown budget, as in .NET 7+. @internal */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
-/** Node timers overflow above this many ms; larger finite values are rejected. @internal */
+/**
+ * The longest delay a Node timer holds, 2^31-1 ms (about 24.8 days): Node fires a longer one after
+ * 1 ms. The one timer limit of the library: timeout and period options above it are rejected, and
+ * the system clock waits out a longer delay in steps of it.
+ * @internal
+ */
 export const MAX_TIMER_MS = 2_147_483_647;
 /**
  * A repeat of the same signal within this many ms counts as the same signal, not as a second one:

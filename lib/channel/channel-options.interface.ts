@@ -12,7 +12,8 @@
 export type ChannelFullMode = 'wait' | 'dropOldest' | 'dropNewest' | 'reject';
 
 /**
- * Options of `new Channel(options)`.
+ * Options of `new Channel(options)`. The constructor checks every value: a bad one, or an unknown
+ * key (a typo such as `capasity`), throws an `InvalidOptionError` naming it.
  * @publicApi
  */
 export interface ChannelOptions<T> {

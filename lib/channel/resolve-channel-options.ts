@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option.error';
+import { func, keysOf, knownKeys, oneOf, optionsObject, positiveInt } from '../options/validate';
 import { ChannelFullMode, ChannelOptions } from './channel-options.interface';
 
 const FULL_MODES: readonly ChannelFullMode[] = ['wait', 'dropOldest', 'dropNewest', 'reject'];
@@ -13,27 +14,21 @@ export interface ResolvedChannelOptions<T> {
   readonly onDrop: ((item: T) => void) | undefined;
 }
 
+const KEYS = keysOf<ChannelOptions<unknown>>({ capacity: true, fullMode: true, onDrop: true });
+
 /**
  * Validates `options` and applies defaults.
- * @throws InvalidOptionError naming the first bad option and its value.
+ * @throws InvalidOptionError naming the first bad option (or unknown key) and its value.
  * @internal
  */
-export function resolveChannelOptions<T>(options: ChannelOptions<T> | undefined): ResolvedChannelOptions<T> {
-  if (options === undefined) return { capacity: Infinity, fullMode: 'wait', onDrop: undefined };
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'an object or undefined', options);
-  }
-  const { capacity = Infinity, fullMode = 'wait', onDrop } = options;
-  if (typeof capacity !== 'number' || !(capacity === Infinity || (Number.isInteger(capacity) && capacity > 0))) {
-    throw new InvalidOptionError('capacity', 'a positive integer or Infinity', capacity);
-  }
-  if (!FULL_MODES.includes(fullMode)) {
-    throw new InvalidOptionError('fullMode', `one of ${FULL_MODES.map((m) => `'${m}'`).join(', ')}`, fullMode);
-  }
-  if (onDrop !== undefined && typeof onDrop !== 'function') {
-    throw new InvalidOptionError('onDrop', 'a function or undefined', onDrop);
-  }
-  return { capacity, fullMode, onDrop };
+export function resolveChannelOptions<T>(given: ChannelOptions<T> | undefined): ResolvedChannelOptions<T> {
+  const options = optionsObject('options', given);
+  knownKeys(options, KEYS);
+  return {
+    capacity: positiveInt('capacity', options.capacity, Infinity, { orInfinity: true }),
+    fullMode: oneOf('fullMode', options.fullMode, FULL_MODES, 'wait'),
+    onDrop: func<(item: T) => void>('onDrop', options.onDrop),
+  };
 }
 
 /**

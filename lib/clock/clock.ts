@@ -1,15 +1,26 @@
-import { InvalidOptionError } from '../errors/invalid-option.error';
 import { MAX_TIMER_MS } from '../hosting.constants';
+import { check, duration, optionalSignal } from '../options/validate';
 
 /**
- * Checks a duration for {@link Clock.setTimer} / {@link Clock.delay}: a number >= 0, where
- * `Infinity` means "never" (until cancelled or aborted). NaN, negatives and non-numbers are bugs
- * that would otherwise become a 1 ms timer on Node and a never-firing one on a fake clock.
+ * Whether `value` can serve as a {@link Clock}: duck-typed rather than `instanceof`, which two
+ * copies of the package would break.
  * @internal
  */
-export function checkDuration(ms: unknown): number {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) throw new InvalidOptionError('ms', 'a number of ms >= 0 (or Infinity for never)', ms);
-  return ms;
+export function isClock(value: unknown): value is Clock {
+  const candidate = value as Partial<Record<keyof Clock, unknown>> | null | undefined;
+  return typeof candidate?.now === 'function' && typeof candidate.setTimer === 'function';
+}
+
+/**
+ * Checks the arguments of {@link Clock.setTimer}: `ms` a number >= 0, where `Infinity` means
+ * "never" (until cancelled). NaN, negatives and non-numbers are bugs that would otherwise become a
+ * 1 ms timer on Node and a never-firing one on a fake clock; a callback that is not a function
+ * would throw, uncaught, only when the timer fires.
+ * @internal
+ */
+export function checkTimer(callback: unknown, ms: unknown): number {
+  check('callback', callback, (c): c is () => void => typeof c === 'function', 'a function');
+  return duration('ms', ms);
 }
 
 /**
@@ -34,7 +45,8 @@ export abstract class Clock {
 
   /**
    * Runs `callback` once, after `ms` milliseconds; `Infinity` never runs it.
-   * @throws InvalidOptionError naming `ms` when it is not a number >= 0.
+   * @throws InvalidOptionError naming `ms` when it is not a number >= 0, or `callback` when it is
+   * not a function.
    */
   abstract setTimer(callback: () => void, ms: number): TimerHandle;
 
@@ -42,11 +54,15 @@ export abstract class Clock {
    * Resolves after `ms` milliseconds, or rejects with the signal's reason as soon as `signal`
    * aborts (immediately if it already has). Leaves no timer or listener behind either way.
    * `delay(Infinity, signal)` waits until `signal` aborts. Rejects with InvalidOptionError naming
-   * `ms` when it is not a number >= 0.
+   * `ms` when it is not a number >= 0, or `signal` when it is given but is not an AbortSignal,
+   * and then schedules nothing.
    */
   delay(ms: number, signal?: AbortSignal): Promise<void> {
     try {
-      checkDuration(ms);
+      // Both checked before anything is scheduled: a bad signal found later would leave a timer
+      // behind, and its callback would throw, uncaught, when it fired.
+      duration('ms', ms);
+      optionalSignal('signal', signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -80,11 +96,14 @@ export class SystemClock extends Clock {
   }
 
   setTimer(callback: () => void, ms: number): TimerHandle {
-    if (checkDuration(ms) === Infinity) return { cancel: () => undefined };
+    if (checkTimer(callback, ms) === Infinity) return { cancel: () => undefined };
     // Longer than a Node timer can hold: wait in steps rather than fire after 1 ms.
     let handle: ReturnType<typeof setTimeout>;
     const arm = (remaining: number): void => {
-      handle = remaining > MAX_TIMER_MS ? setTimeout(() => arm(remaining - MAX_TIMER_MS), MAX_TIMER_MS) : setTimeout(callback, remaining);
+      handle =
+        remaining > MAX_TIMER_MS
+          ? setTimeout(() => arm(remaining - MAX_TIMER_MS), MAX_TIMER_MS)
+          : setTimeout(callback, remaining);
     };
     arm(ms);
     return { cancel: () => clearTimeout(handle) };

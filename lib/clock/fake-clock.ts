@@ -1,4 +1,5 @@
-import { checkDuration, Clock, TimerHandle } from './clock';
+import { finiteNumber } from '../options/validate';
+import { checkTimer, Clock, TimerHandle } from './clock';
 
 interface FakeTimer {
   readonly due: number;
@@ -21,9 +22,13 @@ export class FakeClock extends Clock {
   #seq = 0;
   #timers = new Set<FakeTimer>();
 
+  /**
+   * @param start the reading of `now()` at first: a finite number.
+   * @throws InvalidOptionError naming `start` otherwise (a NaN start would make every reading NaN).
+   */
   constructor(start = 0) {
     super();
-    this.#now = start;
+    this.#now = finiteNumber('start', start);
   }
 
   now(): number {
@@ -32,7 +37,7 @@ export class FakeClock extends Clock {
 
   setTimer(callback: () => void, ms: number): TimerHandle {
     // Same rules as the real clock, so a bad duration fails in tests as it would in production.
-    const timer: FakeTimer = { due: this.#now + checkDuration(ms), seq: this.#seq++, callback };
+    const timer: FakeTimer = { due: this.#now + checkTimer(callback, ms), seq: this.#seq++, callback };
     this.#timers.add(timer);
     return { cancel: () => void this.#timers.delete(timer) };
   }
@@ -45,9 +50,15 @@ export class FakeClock extends Clock {
   /**
    * Moves time forward by `ms`, firing every timer that falls due on the way (including timers
    * those timers schedule), and lets pending promise work settle after each one.
+   *
+   * `ms` must be a finite number >= 0, else the returned promise rejects with InvalidOptionError
+   * naming `ms` and time does not move. `Infinity` is refused rather than read as "run every
+   * timer": a repeating timer (a PeriodicTimer, a timed service) re-arms forever, so it would
+   * never return. For the same reason, a finite but huge `ms` with a repeating timer takes as long
+   * as firing every one of its ticks.
    */
   async advance(ms: number): Promise<void> {
-    const target = this.#now + Math.max(0, ms);
+    const target = this.#now + finiteNumber('ms', ms, undefined, { min: 0 });
     await settle();
     for (let next = this.#nextDue(target); next; next = this.#nextDue(target)) {
       this.#timers.delete(next);

@@ -1,7 +1,10 @@
 import { Logger, LoggerService } from '@nestjs/common';
-import { InvalidOptionError } from '../errors/invalid-option.error';
-import { DEFAULT_SHUTDOWN_TIMEOUT, MAX_TIMER_MS } from '../hosting.constants';
-import { BackgroundServiceExceptionBehavior, HostedServicesModuleOptions } from '../interfaces/hosting-options.interface';
+import { DEFAULT_SHUTDOWN_TIMEOUT } from '../hosting.constants';
+import {
+  BackgroundServiceExceptionBehavior,
+  HostedServicesModuleOptions,
+} from '../interfaces/hosting-options.interface';
+import { bool, check, keysOf, knownKeys, oneOf, optionsObject, timeout } from './validate';
 
 /**
  * Options with every default applied and every value checked.
@@ -17,15 +20,17 @@ export interface NormalizedHostingOptions {
   readonly logger: LoggerService | false;
 }
 
-const KNOWN = new Set([
-  'shutdownTimeout',
-  'startupTimeout',
-  'servicesStartConcurrently',
-  'servicesStopConcurrently',
-  'backgroundServiceExceptionBehavior',
-  'keepAlive',
-  'logger',
-]);
+const BEHAVIORS: readonly BackgroundServiceExceptionBehavior[] = ['stopHost', 'ignore'];
+
+const KEYS = keysOf<HostedServicesModuleOptions>({
+  shutdownTimeout: true,
+  startupTimeout: true,
+  servicesStartConcurrently: true,
+  servicesStopConcurrently: true,
+  backgroundServiceExceptionBehavior: true,
+  keepAlive: true,
+  logger: true,
+});
 
 /**
  * Validates the module options and applies defaults. Throws `InvalidOptionError` naming the first
@@ -33,46 +38,23 @@ const KNOWN = new Set([
  * silently ignored.
  * @internal
  */
-export function normalizeOptions(options: HostedServicesModuleOptions | undefined = {}): NormalizedHostingOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'an object', options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InvalidOptionError(key, `one of the known options (${[...KNOWN].join(', ')})`, (options as Record<string, unknown>)[key]);
-  }
+export function normalizeOptions(given?: HostedServicesModuleOptions): NormalizedHostingOptions {
+  const options = optionsObject('options', given);
+  knownKeys(options, KEYS);
   return {
     shutdownTimeout: timeout('shutdownTimeout', options.shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT),
     startupTimeout: timeout('startupTimeout', options.startupTimeout, Infinity),
-    servicesStartConcurrently: flag('servicesStartConcurrently', options.servicesStartConcurrently),
-    servicesStopConcurrently: flag('servicesStopConcurrently', options.servicesStopConcurrently),
-    backgroundServiceExceptionBehavior: behavior(options.backgroundServiceExceptionBehavior),
-    keepAlive: flag('keepAlive', options.keepAlive, true),
+    servicesStartConcurrently: bool('servicesStartConcurrently', options.servicesStartConcurrently, false),
+    servicesStopConcurrently: bool('servicesStopConcurrently', options.servicesStopConcurrently, false),
+    backgroundServiceExceptionBehavior: oneOf(
+      'backgroundServiceExceptionBehavior',
+      options.backgroundServiceExceptionBehavior,
+      BEHAVIORS,
+      'stopHost',
+    ),
+    keepAlive: bool('keepAlive', options.keepAlive, true),
     logger: logger(options.logger),
   };
-}
-
-/** A timeout in ms: finite, >= 0 and within Node's timer range, or `Infinity` for none. @internal */
-export function timeout(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (value === Infinity) return Infinity;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
-    throw new InvalidOptionError(name, `a number of ms from 0 to ${MAX_TIMER_MS}, or Infinity`, value);
-  }
-  return value;
-}
-
-function flag(name: string, value: unknown, fallback = false): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(name, 'a boolean', value);
-  return value;
-}
-
-function behavior(value: unknown): BackgroundServiceExceptionBehavior {
-  if (value === undefined) return 'stopHost';
-  if (value !== 'stopHost' && value !== 'ignore') {
-    throw new InvalidOptionError('backgroundServiceExceptionBehavior', "'stopHost' or 'ignore'", value);
-  }
-  return value;
 }
 
 function logger(value: unknown): LoggerService | false {
@@ -80,8 +62,7 @@ function logger(value: unknown): LoggerService | false {
   // does, and a Logger that has its own context would print that argument as a second message.
   if (value === undefined) return new Logger();
   if (value === false) return false;
-  if (!isLoggerService(value)) throw new InvalidOptionError('logger', 'a Nest LoggerService (with log, error, warn) or false', value);
-  return value;
+  return check('logger', value, isLoggerService, 'a Nest LoggerService (with log, error, warn) or false');
 }
 
 function isLoggerService(value: unknown): value is LoggerService {

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors/invalid-option.error';
+import { bool, func, keysOf, knownKeys, nonEmptyString, oneOf, optionsObject, positiveInt } from '../options/validate';
 import { UnprocessedWorkItem } from './work-item';
 
 /**
@@ -35,19 +35,37 @@ export interface TaskQueueOptions {
   onUnprocessed?: (items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped') => void | Promise<void>;
 }
 
-/** @internal */
-export type NormalizedTaskQueueOptions = Required<Omit<TaskQueueOptions, 'onUnprocessed'>> & Pick<TaskQueueOptions, 'onUnprocessed'>;
+/** The validated options, with defaults applied. @internal */
+export type NormalizedTaskQueueOptions = Required<Omit<TaskQueueOptions, 'onUnprocessed'>> &
+  Pick<TaskQueueOptions, 'onUnprocessed'>;
 
-/** Validates queue options; InvalidOptionError names the bad value. @internal */
-export function normalizeTaskQueueOptions(options: TaskQueueOptions = {}): NormalizedTaskQueueOptions {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('queue options', 'an object', options);
-  const { name = 'default', capacity = 100, fullMode = 'wait', concurrency = 1, scopePerItem = false, shutdown = 'drain', onUnprocessed } = options;
-  if (typeof name !== 'string' || name.length === 0) throw new InvalidOptionError('name', 'a non-empty string', name);
-  if (capacity !== Infinity && (!Number.isInteger(capacity) || capacity < 1)) throw new InvalidOptionError('capacity', 'an integer >= 1, or Infinity', capacity);
-  if (!['wait', 'dropOldest', 'dropNewest', 'reject'].includes(fullMode)) throw new InvalidOptionError('fullMode', "'wait', 'dropOldest', 'dropNewest' or 'reject'", fullMode);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidOptionError('concurrency', 'an integer >= 1', concurrency);
-  if (typeof scopePerItem !== 'boolean') throw new InvalidOptionError('scopePerItem', 'a boolean', scopePerItem);
-  if (shutdown !== 'drain' && shutdown !== 'abandon') throw new InvalidOptionError('shutdown', "'drain' or 'abandon'", shutdown);
-  if (onUnprocessed !== undefined && typeof onUnprocessed !== 'function') throw new InvalidOptionError('onUnprocessed', 'a function', onUnprocessed);
-  return { name, capacity, fullMode, concurrency, scopePerItem, shutdown, onUnprocessed };
+const KEYS = keysOf<TaskQueueOptions>({
+  name: true,
+  capacity: true,
+  fullMode: true,
+  concurrency: true,
+  scopePerItem: true,
+  shutdown: true,
+  onUnprocessed: true,
+});
+
+const FULL_MODES: ReadonlyArray<TaskQueueOptions['fullMode'] & string> = ['wait', 'dropOldest', 'dropNewest', 'reject'];
+
+/**
+ * Validates queue options and applies the defaults. Throws InvalidOptionError naming the bad
+ * value, or an unknown key (a typo such as `capasity` would otherwise leave the default in place).
+ * @internal
+ */
+export function normalizeTaskQueueOptions(given?: TaskQueueOptions): NormalizedTaskQueueOptions {
+  const options = optionsObject('queue options', given);
+  knownKeys(options, KEYS);
+  return {
+    name: nonEmptyString('name', options.name, 'default'),
+    capacity: positiveInt('capacity', options.capacity, 100, { orInfinity: true }),
+    fullMode: oneOf('fullMode', options.fullMode, FULL_MODES, 'wait'),
+    concurrency: positiveInt('concurrency', options.concurrency, 1),
+    scopePerItem: bool('scopePerItem', options.scopePerItem, false),
+    shutdown: oneOf('shutdown', options.shutdown, ['drain', 'abandon'], 'drain'),
+    onUnprocessed: func<NonNullable<TaskQueueOptions['onUnprocessed']>>('onUnprocessed', options.onUnprocessed),
+  };
 }

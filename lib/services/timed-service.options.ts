@@ -1,7 +1,5 @@
-import { Clock } from '../clock/clock';
-import { InvalidOptionError } from '../errors/invalid-option.error';
-import { MAX_TIMER_MS } from '../hosting.constants';
-import { timeout } from '../options/normalize-options';
+import { Clock, isClock } from '../clock/clock';
+import { bool, check, keysOf, knownKeys, oneOf, optionsObject, period, positiveInt, timeout } from '../options/validate';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
 
 /**
@@ -48,43 +46,48 @@ export interface NormalizedTimedOptions {
   readonly scopePerRun: boolean;
 }
 
-/** What a timed service needs injected: the clock, and a scope factory for `scopePerRun`. @publicApi */
+/**
+ * What a timed service needs injected: the clock, and a scope factory for `scopePerRun`. The
+ * host's logger is not among them: Nest injects it into the service by itself.
+ * @publicApi
+ */
 export interface TimedServiceDependencies {
   clock: Clock;
   scopes?: ServiceScopeFactory;
 }
 
-/** Validates the options (InvalidOptionError naming the bad value). @internal */
-export function normalizeTimedOptions(options: TimedServiceOptions, deps: TimedServiceDependencies): NormalizedTimedOptions {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('timed service options', 'an object', options);
-  const { period } = options;
-  if (typeof period !== 'number' || !Number.isFinite(period) || period <= 0 || period > MAX_TIMER_MS) {
-    throw new InvalidOptionError('period', `a number of ms greater than 0 and at most ${MAX_TIMER_MS}`, period);
-  }
-  const schedule = oneOf('schedule', options.schedule, ['fixedDelay', 'fixedRate'] as const);
-  const missedTicks = oneOf('missedTicks', options.missedTicks, ['runOnce', 'skip', 'catchUp'] as const);
-  const maxCatchUp = options.maxCatchUp ?? 10;
-  if (!Number.isInteger(maxCatchUp) || maxCatchUp < 1) throw new InvalidOptionError('maxCatchUp', 'an integer >= 1', options.maxCatchUp);
-  for (const name of ['runOnStart', 'scopePerRun'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new InvalidOptionError(name, 'a boolean', options[name]);
-  }
-  if (!(deps?.clock instanceof Clock)) throw new InvalidOptionError('clock', 'the injected Clock', deps?.clock);
-  if (options.scopePerRun && !(deps.scopes instanceof ServiceScopeFactory)) {
-    throw new InvalidOptionError('scopes', 'the injected ServiceScopeFactory (scopePerRun is on)', deps.scopes);
-  }
-  return {
-    period,
-    runOnStart: options.runOnStart ?? true,
-    schedule,
-    missedTicks,
-    maxCatchUp,
-    runTimeout: timeout('runTimeout', options.runTimeout, Infinity),
-    scopePerRun: options.scopePerRun ?? false,
-  };
-}
+const KEYS = keysOf<TimedServiceOptions>({
+  period: true,
+  runOnStart: true,
+  schedule: true,
+  missedTicks: true,
+  maxCatchUp: true,
+  runTimeout: true,
+  scopePerRun: true,
+});
 
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (value === undefined) return allowed[0];
-  if (!(allowed as readonly unknown[]).includes(value)) throw new InvalidOptionError(name, allowed.map((a) => `'${a}'`).join(' or '), value);
-  return value as T;
+/**
+ * Validates the options and the dependencies (InvalidOptionError naming the bad value, or an
+ * unknown key).
+ * @internal
+ */
+export function normalizeTimedOptions(given: TimedServiceOptions, deps: TimedServiceDependencies): NormalizedTimedOptions {
+  // Required, unlike most options objects: a timed service has no default period.
+  const options = optionsObject('timed service options', given, { required: true });
+  knownKeys(options, KEYS);
+  const normalized: NormalizedTimedOptions = {
+    period: period('period', options.period),
+    runOnStart: bool('runOnStart', options.runOnStart, true),
+    schedule: oneOf('schedule', options.schedule, ['fixedDelay', 'fixedRate'], 'fixedDelay'),
+    missedTicks: oneOf('missedTicks', options.missedTicks, ['runOnce', 'skip', 'catchUp'], 'runOnce'),
+    maxCatchUp: positiveInt('maxCatchUp', options.maxCatchUp, 10),
+    runTimeout: timeout('runTimeout', options.runTimeout, Infinity),
+    scopePerRun: bool('scopePerRun', options.scopePerRun, false),
+  };
+  check('clock', deps?.clock, isClock, 'the injected Clock');
+  if (normalized.scopePerRun) {
+    const isFactory = (s: unknown): s is ServiceScopeFactory => s instanceof ServiceScopeFactory;
+    check('scopes', deps.scopes, isFactory, 'the injected ServiceScopeFactory (scopePerRun is on)');
+  }
+  return normalized;
 }

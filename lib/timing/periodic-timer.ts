@@ -1,5 +1,6 @@
 import { Clock, TimerHandle } from '../clock/clock';
 import { HostingError } from '../errors/hosting-error';
+import { optionalSignal } from '../options/validate';
 import { PeriodicTimerOptions, resolveClock, validatePeriod } from './periodic-timer.options';
 import { TickGrid } from './tick-grid';
 
@@ -42,12 +43,13 @@ export class PeriodicTimer implements Disposable {
 
   /**
    * Starts the schedule: the first tick is due `periodMs` from now.
-   * @param periodMs milliseconds between ticks: a finite number > 0 and <= 2^31-1.
-   * @throws InvalidOptionError (option `period` or `clock`) for a bad argument.
+   * @param periodMs milliseconds between ticks: a number > 0 and at most 2^31-1 (`MAX_TIMER_MS`).
+   * @throws InvalidOptionError (option `period`, `options`, `clock`, or an unknown key) for a bad
+   * argument.
    */
   constructor(periodMs: number, options?: PeriodicTimerOptions) {
     validatePeriod(periodMs);
-    this.#clock = resolveClock(options?.clock);
+    this.#clock = resolveClock(options);
     this.#grid = new TickGrid(this.#clock.now(), periodMs);
   }
 
@@ -79,9 +81,17 @@ export class PeriodicTimer implements Disposable {
    * call), and `false` once the timer is stopped or `signal` aborts: both mean "leave the loop", so
    * neither is an exception. An abort does not consume a tick that is already due.
    * @param signal ends this wait only; the timer keeps its schedule.
-   * @returns a promise rejected with `HOSTING_INVALID_STATE` if another call is still waiting.
+   * @returns a promise rejected with `HOSTING_INVALID_STATE` if another call is still waiting, or
+   * with InvalidOptionError naming `signal` if it is given but is not an AbortSignal; either way
+   * the timer is left as it was, ready for the next call.
    */
   waitForNextTick(signal?: AbortSignal): Promise<boolean> {
+    try {
+      // Checked before the waiter is registered, so a bad signal leaves the timer as it was.
+      optionalSignal('signal', signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#waiter) {
       return Promise.reject(
         new HostingError(

@@ -34,10 +34,17 @@ export function isAbortCaused(error: unknown, signal: AbortSignal): boolean {
 
 /**
  * Whether `value` can be used as an AbortSignal. Duck-typed, so that a signal from another realm
- * (a test runner's sandbox) still passes.
+ * (a test runner's sandbox) still passes; it must be able to remove the listener it was given, as
+ * every user here removes its listener once done.
  * @internal
  */
 export function isAbortSignal(value: unknown): value is AbortSignal {
   const candidate = value as Partial<AbortSignal> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.aborted === 'boolean' && typeof candidate.addEventListener === 'function';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.aborted === 'boolean' &&
+    typeof candidate.addEventListener === 'function' &&
+    typeof candidate.removeEventListener === 'function'
+  );
 }

@@ -1,10 +1,14 @@
 import { HostedServicesError } from '../errors/hosted-services.error';
 
 /**
- * One error is returned as it is; several become a {@link HostedServicesError} (B21, B35).
+ * One error is returned as it is; several become a {@link HostedServicesError}.
  * @internal
  */
-export function combineErrors(errors: readonly unknown[], code: 'HOSTING_START_FAILED' | 'HOSTING_STOP_FAILED', message: string): unknown {
+export function combineErrors(
+  errors: readonly unknown[],
+  code: 'HOSTING_START_FAILED' | 'HOSTING_STOP_FAILED',
+  message: string,
+): unknown {
   return errors.length === 1 ? errors[0] : new HostedServicesError(code, errors, message);
 }
 

@@ -72,6 +72,7 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       ['an unknown full mode', { fullMode: 'block' }, 'fullMode'],
       ['a non-integer concurrency', { concurrency: 1.5 }, 'concurrency'],
       ['an unknown shutdown policy', { shutdown: 'later' }, 'shutdown'],
+      ['a misspelt option (the default capacity would apply without a word)', { capasity: 5 }, 'capasity'],
     ])('BackgroundTaskQueueModule.register() with %s', (_name, options, option) => {
       expectThrowsAtOnce(() => BackgroundTaskQueueModule.register(options as never), option);
     });
@@ -100,6 +101,7 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       ['a negative capacity', { capacity: -1 }, 'capacity'],
       ['a non-integer capacity', { capacity: 1.5 }, 'capacity'],
       ['an unknown full mode', { fullMode: 'block' }, 'fullMode'],
+      ['a misspelt option', { capasity: 5 }, 'capasity'],
     ])('new Channel() with %s', (_name, options, option) => {
       expectThrowsAtOnce(() => new Channel(options as never), option);
     });
@@ -216,7 +218,7 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       expect(ran).toEqual(['a', 'b', 'c']);
       const closed = await drive(clock, app.close());
       expect(closed).toMatchObject({ ok: true });
-      expect(queue.stats).toEqual({ accepted: 3, succeeded: 3, failed: 0, handedBack: 0, pending: 0, running: 0 });
+      expect(queue.stats).toMatchObject({ accepted: 3, succeeded: 3, failed: 0, handedBack: 0, pending: 0, running: 0 });
     });
 
     it.each([NaN, Infinity, -1, 1.5, 256])('lifetime.stopApplication(%p) throws InvalidOptionError naming `exitCode`, and stops nothing', async (code) => {
@@ -244,11 +246,54 @@ describe('bad input: a typed error where it is written, never a hang', () => {
     });
   });
 
-  describe('the clock: what a timeout of NaN or Infinity means', () => {
+  describe('the clock and timers: what a timeout of NaN or Infinity means, and what is not a signal', () => {
     // Node turns NaN and anything above 2^31-1 (Infinity included) into a 1 ms timer, while a fake
     // clock would never fire: both clocks refuse NaN, and treat Infinity as "until aborted".
     it('clock.delay(NaN) is refused with InvalidOptionError naming `ms` (SystemClock and FakeClock alike)', async () => {
       for (const clock of [new SystemClock(), new FakeClock()]) await expectRejectsAtOnce(() => clock.delay(NaN), 'ms');
+    });
+
+    it.each([{}, 'signal', { aborted: false }])(
+      'clock.delay(ms, %p) is refused with InvalidOptionError naming `signal`, and nothing fires later (SystemClock and FakeClock alike)',
+      async (signal) => {
+        const fake = new FakeClock();
+        for (const clock of [new SystemClock(), fake]) await expectRejectsAtOnce(() => clock.delay(20, signal as never), 'signal');
+        expect(fake.pendingTimers).toBe(0);
+        await fake.advance(100);
+        // A timer left behind would throw, uncaught, when it fired; jest fails the test if one does.
+        await sleep(60);
+      },
+    );
+
+    it.each([NaN, Infinity, '0'])('new FakeClock(%p) throws InvalidOptionError naming `start` (a NaN clock reads NaN forever)', (start) => {
+      expectThrowsAtOnce(() => new FakeClock(start as number), 'start');
+    });
+
+    it.each([NaN, -1])('fakeClock.advance(%p) is refused with InvalidOptionError naming `ms`; time does not move', async (ms) => {
+      const clock = new FakeClock();
+      await expectRejectsAtOnce(() => clock.advance(ms), 'ms');
+      expect(clock.now()).toBe(0);
+    });
+
+    it('fakeClock.advance(Infinity) with a PeriodicTimer is refused at once (it could never return), and the timer keeps ticking', async () => {
+      const clock = new FakeClock();
+      const timer = new PeriodicTimer(10, { clock });
+      const tick = timer.waitForNextTick();
+      await expectRejectsAtOnce(() => clock.advance(Infinity), 'ms');
+      await clock.advance(10);
+      expect(await settleWithin(tick, BOUND_MS)).toEqual({ ok: true, value: true });
+      timer.stop();
+    });
+
+    it.each([{}, 'signal', null])('periodicTimer.waitForNextTick(%p) rejects with InvalidOptionError naming `signal`; the timer stays usable', async (signal) => {
+      const clock = new FakeClock();
+      const timer = new PeriodicTimer(10, { clock });
+      await expectRejectsAtOnce(() => timer.waitForNextTick(signal as never), 'signal');
+      const tick = timer.waitForNextTick();
+      await clock.advance(10);
+      expect(await settleWithin(tick, BOUND_MS)).toEqual({ ok: true, value: true });
+      timer.stop();
+      expect(clock.pendingTimers).toBe(0);
     });
 
     it('SystemClock.delay(Infinity) does not resolve by itself: it waits until aborted', async () => {

@@ -64,6 +64,7 @@ describe('TimedBackgroundService options, checked when Nest constructs the servi
     ["scopePerRun 'true'", { options: { period, scopePerRun: 'true' } }, 'scopePerRun', 'true', "got `'true'` (string)"],
     ['missing clock', { options: { period }, withoutClock: true }, 'clock', undefined, 'got `undefined` (undefined)'],
     ['options null', { options: null }, 'timed service options', null, 'got `null` (null)'],
+    ['a misspelt option', { options: { period, runOnstart: false } }, 'runOnstart', false, 'got `false` (boolean)'],
   ];
 
   it.each(invalid)('%s: compile() rejects with InvalidOptionError naming the option and the value', async (_name, given, option, value, got) => {

@@ -50,3 +50,36 @@ describe('PeriodicTimer argument validation', () => {
     timer.stop();
   });
 });
+
+describe('PeriodicTimer.waitForNextTick(notASignal)', () => {
+  it.each([{}, 'signal', 42, null, { aborted: false }])('rejects with InvalidOptionError naming `signal` (%p), and the timer stays usable', async (signal) => {
+    const clock = new FakeClock();
+    const timer = new PeriodicTimer(10, { clock });
+    const error = await timer.waitForNextTick(signal as AbortSignal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
+    expect((error as InvalidOptionError).option).toBe('signal');
+    expect(clock.pendingTimers).toBe(0); // nothing armed for the refused wait
+
+    const tick = timer.waitForNextTick(); // not "a previous call is still waiting"
+    await clock.advance(10);
+    await expect(tick).resolves.toBe(true);
+    timer.stop();
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('PeriodicTimer options', () => {
+  it.each([null, 'fast', 42])('rejects options %p that are not an object', (options) => {
+    const error = thrownBy(() => new PeriodicTimer(10, options as never));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).option).toBe('options');
+  });
+
+  it('rejects an unknown key, naming it', () => {
+    const error = thrownBy(() => new PeriodicTimer(10, { clock: new FakeClock(), period: 5 } as never));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).option).toBe('period');
+    expect((error as Error).message).toContain('known option');
+  });
+});
