@@ -1,12 +1,15 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { Clock } from '../clock/clock';
-import { formatMs } from '../hosting.logger';
-import { describeError } from '../utils/errors';
+import { HOSTING_LOGGER, HostingLogger } from '../hosting.logger';
+import { normalizeOptions } from '../options/normalize-options';
 import { ServiceScope } from '../scope/service-scope.interface';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
 import { PeriodicTimer } from '../timing/periodic-timer';
 import { BackgroundService } from './background-service';
 import { NormalizedTimedOptions, normalizeTimedOptions, TimedServiceDependencies, TimedServiceOptions } from './timed-service.options';
+
+/** For an instance Nest did not construct: the logger the module has by default (Nest's `Logger`). */
+const FALLBACK_LOG = new HostingLogger(normalizeOptions().logger);
 
 /**
  * What one run of a timed service receives.
@@ -26,8 +29,9 @@ export interface TimedRun {
 /**
  * A hosted service that runs {@link TimedBackgroundService.doWork} periodically: the .NET
  * TimedHostedService, without its overlapping runs. Runs never overlap; a run that throws is
- * logged with its number and the schedule goes on; stopping aborts the run's signal and waits
- * for the run in flight, within the shutdown budget.
+ * logged with its number (through the host's logger, so the `logger` module option applies) and
+ * the schedule goes on; stopping aborts the run's signal and waits for the run in flight, within
+ * the shutdown budget.
  * @publicApi
  * @example
  * @HostedService()
@@ -45,8 +49,17 @@ export abstract class TimedBackgroundService extends BackgroundService {
   readonly #options: NormalizedTimedOptions;
   readonly #clock: Clock;
   readonly #scopes: ServiceScopeFactory | undefined;
-  readonly #logger = new Logger(this.constructor.name);
   #runs = 0;
+
+  /**
+   * The host's logger, set by Nest's property injection (so subclasses need not pass it to
+   * `super()`): runs log where the host does, and not at all with `logger: false`. Unset when the
+   * instance was not created by Nest's injector (`useFactory`, `useValue`, `new` in a unit test);
+   * runs then log through Nest's `Logger`.
+   */
+  @Optional()
+  @Inject(HostingLogger)
+  private readonly [HOSTING_LOGGER]: HostingLogger | undefined;
 
   protected constructor(options: TimedServiceOptions, deps: TimedServiceDependencies) {
     super();
@@ -58,6 +71,10 @@ export abstract class TimedBackgroundService extends BackgroundService {
   /** How many runs have started (the .NET sample's execution count). */
   get runCount(): number {
     return this.#runs;
+  }
+
+  get #log(): HostingLogger {
+    return this[HOSTING_LOGGER] ?? FALLBACK_LOG;
   }
 
   /** One unit of periodic work. Honour `run.signal`: it aborts on stop and on `runTimeout`. */
@@ -97,7 +114,7 @@ export abstract class TimedBackgroundService extends BackgroundService {
     stopping.addEventListener('abort', onStop, { once: true });
     const timeout = Number.isFinite(this.#options.runTimeout)
       ? this.#clock.setTimer(() => {
-          this.#logger.warn(`Run #${run} exceeded runTimeout (${formatMs(this.#options.runTimeout)}); its signal is aborted`);
+          this.#log.runTimedOut(this.constructor.name, run, this.#options.runTimeout);
           controller.abort(new Error(`runTimeout (${this.#options.runTimeout}ms) elapsed`));
         }, this.#options.runTimeout)
       : undefined;
@@ -107,11 +124,11 @@ export abstract class TimedBackgroundService extends BackgroundService {
       await this.doWork({ run, signal: controller.signal, scope, missedTicks });
     } catch (error) {
       // An abort-caused end during shutdown is the normal way a run stops, not a failure.
-      if (!(stopping.aborted && controller.signal.aborted)) this.#logger.error(`Run #${run} failed: ${describeError(error)}`, error instanceof Error ? error.stack : undefined);
+      if (!(stopping.aborted && controller.signal.aborted)) this.#log.runFailed(this.constructor.name, run, error);
     } finally {
       timeout?.cancel();
       stopping.removeEventListener('abort', onStop);
-      await scope?.dispose().catch((error: unknown) => this.#logger.error(`Disposing the scope of run #${run} failed: ${describeError(error)}`));
+      await scope?.dispose().catch((error: unknown) => this.#log.runScopeDisposalFailed(this.constructor.name, run, error));
     }
   }
 }

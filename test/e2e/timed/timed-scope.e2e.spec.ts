@@ -7,6 +7,7 @@ import { OnUnitOfWorkEnd } from '../../../lib/scope/on-unit-of-work-end.interfac
 import { ServiceScopeFactory } from '../../../lib/scope/service-scope-factory';
 import { UnitOfWork } from '../../../lib/scope/unit-of-work';
 import { TimedBackgroundService, TimedRun } from '../../../lib/services/timed-background-service';
+import { CaptureLogger } from '../../helpers/capture-logger';
 import { flush } from '../../helpers/deferred';
 import { track, useApps } from '../support/e2e';
 import { aborted, NestLogSpy } from './timed.e2e-fixtures';
@@ -91,17 +92,18 @@ describe('TimedBackgroundService with scopePerRun', () => {
 
   async function boot() {
     const clock = new FakeClock();
-    const logs = new NestLogSpy();
+    const logs = new CaptureLogger();
+    const nest = new NestLogSpy();
     const app = await apps.compile(
       {
-        imports: [HostedServicesModule.forRoot({ logger: false })],
+        imports: [HostedServicesModule.forRoot({ logger: logs })],
         providers: [ServiceScopeFactory, Ledger, RunConnection, RunContext, ScopedTimed],
       },
-      { clock, configure: (builder) => builder.setLogger(logs) },
+      { clock, configure: (builder) => builder.setLogger(nest) },
     );
     await app.init();
     await flush();
-    return { app, clock, logs, service: app.get(ScopedTimed), events: app.get(Ledger).events };
+    return { app, clock, logs, nest, service: app.get(ScopedTimed), events: app.get(Ledger).events };
   }
 
   it('gives each run a fresh scope, shared within the run and disposed after it, last created first', async () => {
@@ -145,7 +147,7 @@ describe('TimedBackgroundService with scopePerRun', () => {
       if (run.run === 2) throw new Error('run 2 failed');
       if (run.run === 3) await aborted(run.signal);
     };
-    const { app, clock, logs, events } = await boot();
+    const { app, clock, logs, nest, events } = await boot();
     script.closing = (name) => (name === 'connection#3' ? clock.delay(500) : undefined); // a slow close
     await clock.advance(2_000); // run 3 is in flight, waiting for its signal
     expect(events.filter((e) => e.includes('#2'))).toEqual([
@@ -155,7 +157,8 @@ describe('TimedBackgroundService with scopePerRun', () => {
       'context#2 disposed',
       'connection#2 closed',
     ]);
-    expect(logs.from('ScopedTimed')).toEqual(['error: Run #2 failed: Error: run 2 failed']);
+    expect(logs.messages('error')).toEqual(['ScopedTimed: run #2 failed: Error: run 2 failed']);
+    expect(nest.lines.filter((l) => /run #/.test(l.message))).toEqual([]); // through the host's logger only
     expect(events.at(-1)).toBe('run 3 uses context#3');
 
     const closing = apps.close(app); // aborts run 3, and resolves only once its scope is disposed
@@ -175,7 +178,7 @@ describe('TimedBackgroundService with scopePerRun', () => {
     };
     const { app, clock, logs, service } = await boot();
     await clock.advance(3_000);
-    expect(logs.from('ScopedTimed')).toEqual(['error: Disposing the scope of run #2 failed: Error: connection reset']);
+    expect(logs.messages('error')).toEqual(['ScopedTimed: disposing the scope of run #2 failed: Error: connection reset']);
     expect(service.runCount).toBe(4);
     await apps.close(app);
   });

@@ -81,15 +81,16 @@ describe('TimedBackgroundService hosted by Nest', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it("logs a failing run under the service's name through Nest's logger, and the host keeps running", async () => {
+  it("logs a failing run, naming the service, through the host's logger only, and the host keeps running", async () => {
     script.body = (run) => {
       if (run.run === 2) throw new Error('database unavailable');
     };
-    const { app, clock, logs, service } = await boot({ period: 1_000 });
+    const { app, clock, logger, logs, service } = await boot({ period: 1_000 });
     await app.init();
     await clock.advance(3_000);
 
-    expect(logs.from('Heartbeat')).toEqual(['error: Run #2 failed: Error: database unavailable']);
+    expect(logger.messages('error')).toEqual(['Heartbeat: run #2 failed: Error: database unavailable']);
+    expect(logs.lines.filter((l) => /run #/.test(l.message))).toEqual([]); // nothing through Nest's own logger
     expect(service.runCount).toBe(4);
     expect(app.get(HostApplicationLifetime).hasFired('stopping')).toBe(false);
     await apps.close(app);

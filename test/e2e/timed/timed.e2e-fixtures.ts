@@ -38,7 +38,7 @@ export function aborted(signal: AbortSignal): Promise<void> {
   });
 }
 
-/** What Nest's static Logger receives (the timed service logs through `new Logger(name)`). */
+/** What Nest's static Logger receives: a check that the library writes nothing there by itself. */
 export class NestLogSpy implements LoggerService {
   readonly lines: Array<{ level: string; message: string; context: unknown }> = [];
   log(message: unknown, ...rest: unknown[]): void {
@@ -58,10 +58,6 @@ export class NestLogSpy implements LoggerService {
   }
   fatal(message: unknown, ...rest: unknown[]): void {
     this.#push('fatal', message, rest);
-  }
-  /** `level: message` of the lines logged under `context`. */
-  from(context: string): string[] {
-    return this.lines.filter((l) => l.context === context).map((l) => `${l.level}: ${l.message}`);
   }
   #push(level: string, message: unknown, rest: unknown[]): void {
     this.lines.push({ level, message: String(message), context: rest.at(-1) });

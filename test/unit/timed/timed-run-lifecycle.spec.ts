@@ -29,7 +29,9 @@ describe('TimedBackgroundService: runTimeout', () => {
     await h.clock.advance(1);
     expect(abortedAt).toBe(500);
     expect(h.probe.runs[0].signal.reason).toEqual(expect.objectContaining({ message: expect.stringContaining('runTimeout') }));
-    expect(logs).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^Run #1 exceeded runTimeout \(500ms\)/), context: 'Probe' })]);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: 'warn', message: 'Probe: run #1 exceeded runTimeout (500ms); its signal is aborted', context: 'Hosting' }),
+    ]);
 
     await h.clock.advance(2_500); // three ticks fall due; the timed-out run is still going
     expect(h.probe.starts).toEqual([0]);
@@ -57,7 +59,7 @@ describe('TimedBackgroundService: runTimeout', () => {
 });
 
 describe('TimedBackgroundService: a failing run', () => {
-  it('is logged with its run number, and the schedule goes on', async () => {
+  it('is logged with the service name and its run number, and the schedule goes on', async () => {
     const logs = captureLogs();
     const boom = new Error('boom');
     const h = harness({ period: 1_000 }, (run) => {
@@ -70,9 +72,9 @@ describe('TimedBackgroundService: a failing run', () => {
 
     expect(h.probe.starts).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000]);
     expect(logs.map((l) => [l.level, l.message, l.context])).toEqual([
-      ['error', 'Run #2 failed: Error: boom', 'Probe'],
-      ['error', 'Run #3 failed: Error: async boom', 'Probe'],
-      ['error', 'Run #4 failed: non-Error value thrown: not an error', 'Probe'],
+      ['error', 'Probe: run #2 failed: Error: boom', 'Hosting'],
+      ['error', 'Probe: run #3 failed: Error: async boom', 'Hosting'],
+      ['error', 'Probe: run #4 failed: non-Error value thrown: not an error', 'Hosting'],
     ]);
     expect(logs[0].stack).toBe(boom.stack);
     // A failed run is not a fault of the service: execute is still going.

@@ -95,18 +95,20 @@ export interface LogLine {
   level: 'error' | 'warn' | 'log';
   message: string;
   stack: unknown;
-  context: string | undefined;
+  /** The context argument (the last one), which the library passes on every line. */
+  context: unknown;
 }
 
 /**
- * Captures what `Logger` instances write (the timed service logs through `new Logger(name)`),
- * silencing the console; restored after each test.
+ * Captures what `Logger` instances write, silencing the console; restored after each test. A
+ * timed service constructed with `new` (not by Nest) logs through the host's default logger, a
+ * context-free Nest `Logger` given the context `Hosting` as its last argument.
  */
 export function captureLogs(): LogLine[] {
   const lines: LogLine[] = [];
   for (const level of ['error', 'warn', 'log'] as const) {
-    jest.spyOn(Logger.prototype, level).mockImplementation(function (this: Logger, message: unknown, stack?: unknown) {
-      lines.push({ level, message: String(message), stack, context: (this as unknown as { context?: string }).context });
+    jest.spyOn(Logger.prototype, level).mockImplementation((message: unknown, ...rest: unknown[]) => {
+      lines.push({ level, message: String(message), stack: level === 'error' ? rest[0] : undefined, context: rest.at(-1) });
     });
   }
   return lines;
