@@ -5,3 +5,6 @@ export { HostStartCancelledError } from './host-start-cancelled.error';
 export { HostedServicesError } from './hosted-services.error';
 export { InvalidHostedServiceError } from './invalid-hosted-service.error';
 export { InvalidHostStateError } from './invalid-host-state.error';
+export { MisconfigurationError } from './misconfiguration.error';
+export { QueueNotHostedError } from './queue-not-hosted.error';
+export { DuplicateQueueError } from './duplicate-queue.error';

@@ -11,16 +11,20 @@ import { EnqueueOptions, QueuedItem, WorkItem } from './work-item';
 /**
  * Counters of a queue. At any moment `accepted = succeeded + failed + handedBack + pending +
  * running`; once the queue has stopped, `pending` and `running` are 0, so every accepted item was
- * either processed or handed back.
+ * either processed or handed back. Each item is counted once: an item handed back while it was
+ * running no longer counts as running, and is not counted again if it finishes later.
  * @publicApi
  */
 export interface TaskQueueStats {
   readonly accepted: number;
   readonly succeeded: number;
   readonly failed: number;
-  /** Handed to `onUnprocessed` (dropped by a full mode, or not run by the shutdown deadline). */
+  /** Handed to `onUnprocessed`: dropped by a full mode, not run by the shutdown deadline, or forced. */
   readonly handedBack: number;
+  /** Of `handedBack`, those handed back on a forced exit (a second signal). */
+  readonly forced: number;
   readonly pending: number;
+  /** Items running that the queue still answers for (not yet handed back). */
   readonly running: number;
 }
 
@@ -65,6 +69,7 @@ export class TaskQueue extends BackgroundTaskQueue {
   succeeded = 0;
   failed = 0;
   handedBack = 0;
+  forced = 0;
   running = 0;
 
   constructor(
@@ -81,8 +86,8 @@ export class TaskQueue extends BackgroundTaskQueue {
   }
 
   get stats(): TaskQueueStats {
-    const { accepted, succeeded, failed, handedBack, running } = this;
-    return { accepted, succeeded, failed, handedBack, running, pending: this.channel.reader.count };
+    const { accepted, succeeded, failed, handedBack, forced, running } = this;
+    return { accepted, succeeded, failed, handedBack, forced, running, pending: this.channel.reader.count };
   }
 
   enqueue(work: WorkItem, options?: EnqueueOptions): Promise<void> {

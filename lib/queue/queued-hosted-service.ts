@@ -1,18 +1,18 @@
 import { Logger, LoggerService } from '@nestjs/common';
-import { HostingLogger } from '../hosting.logger';
 import { HostedService } from '../decorators/hosted-service.decorator';
+import { HOSTED_SERVICE_NAME } from '../hosting.constants';
+import { HostingLogger } from '../hosting.logger';
 import { HostedService as HostedServiceContract } from '../interfaces/hosted-service.interface';
+import { ForcedExitHooks } from '../process/forced-exit';
 import { ServiceScope } from '../scope/service-scope.interface';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
-import { settleOrAbort } from '../utils/abort';
+import { isAbortCaused, settleOrAbort } from '../utils/abort';
 import { TaskQueue } from './background-task-queue';
-import { labelOf, QueuedItem, UnprocessedWorkItem, workOf, WorkItemContext } from './work-item';
-
-interface Running {
-  readonly item: QueuedItem;
-  readonly seq: number;
-  handedBack: boolean;
-}
+import { HandBack } from './hand-back';
+import { OutstandingItems, RunningItem } from './outstanding-items';
+import { queueServiceName } from './queue-tokens';
+import { QueueLogger } from './queue.logger';
+import { labelOf, QueuedItem, workOf, WorkItemContext } from './work-item';
 
 /** The longest a lane works through ready items before letting the event loop run. */
 const YIELD_AFTER_MS = 5;
@@ -23,33 +23,40 @@ const NO_CONTEXT: WorkItemContext = Object.freeze({ label: '', scope: undefined 
  * The hosted consumer of one {@link TaskQueue} (the .NET `QueuedHostedService`): runs items FIFO,
  * up to `concurrency` at once, each optionally in its own scope. A failing item is logged with its
  * label and never stops the loop. At stop, the queue refuses new items, then drains what is queued
- * (or, with `'abandon'`, runs none of it); whatever has not completed by the shutdown deadline is
- * handed to `onUnprocessed`, so processed + handed back = accepted.
+ * (or, with `'abandon'`, runs none of it and tells the running items to give up); whatever has not
+ * completed by the shutdown deadline, or on a forced exit, is handed to `onUnprocessed`, so
+ * processed + handed back = accepted, each item counted once.
  * @internal
  */
 @HostedService()
 export class QueuedHostedService implements HostedServiceContract {
-  private readonly log: HostingLogger;
+  /** The host names hosted services by provider token; this one's token is internal. */
+  readonly [HOSTED_SERVICE_NAME]: string;
+  private readonly log: QueueLogger;
+  readonly #handBack: HandBack;
+  readonly #outstanding: OutstandingItems;
   readonly #items = new AbortController();
-  /**
-   * The item each lane runs, by lane index (`undefined`: idle). An array slot per lane rather than
-   * a `Set` of items: adding and deleting an object in a Set cost more than a trivial item itself.
-   */
-  readonly #running: (Running | undefined)[] = [];
   #loop: Promise<void> | undefined;
   #stopPicking = false;
   #stopCalled = false;
-  #seq = 0;
-  /** Scopes of finished items still being disposed. */
-  #disposing = 0;
+  #disposing = 0; // scopes of finished items still being disposed
   #disposed: (() => void) | undefined;
+  #leaveForcedExit: (() => void) | undefined;
 
   constructor(
     readonly queue: TaskQueue,
     private readonly scopes: ServiceScopeFactory | undefined,
     logger: HostingLogger | LoggerService | false = new Logger(),
   ) {
-    this.log = logger instanceof HostingLogger ? logger : new HostingLogger(logger);
+    this[HOSTED_SERVICE_NAME] = queueServiceName(queue.name);
+    this.log = new QueueLogger(logger instanceof HostingLogger ? logger : new HostingLogger(logger), queue.name);
+    this.#handBack = new HandBack(queue, this.log);
+    this.#outstanding = new OutstandingItems(queue);
+  }
+
+  /** Takes part in forced exits until this consumer has fully stopped. @internal */
+  joinForcedExit(hooks: ForcedExitHooks): void {
+    this.#leaveForcedExit ??= hooks.register((signal, deadline) => this.handBackOnForcedExit(signal, deadline));
   }
 
   start(): void {
@@ -60,42 +67,54 @@ export class QueuedHostedService implements HostedServiceContract {
     const { queue } = this;
     this.#stopCalled = true;
     queue.close();
-    // Never started (nothing will ever run what was queued, e.g. at bootstrap), or 'abandon'.
-    if (!this.#loop || queue.options.shutdown === 'abandon') {
-      if (this.#loop) {
-        this.#stopPicking = true;
-        this.#items.abort(new Error(`queue "${queue.name}" is stopping with shutdown: 'abandon'`));
-      }
-      await this.#handBack(this.#drainQueued(), 'shutdown');
+    if (!this.#loop) {
+      // Never started: nothing will ever run what was queued (e.g. enqueued at bootstrap).
+      void this.#handBack.give(this.#outstanding.takeQueued(), 'shutdown');
+    } else if (queue.options.shutdown === 'abandon') {
+      // Run nothing more; what runs is told to give up, and goes back if it does (see #failed).
+      this.#halt(new Error(`queue "${queue.name}" is stopping with shutdown: 'abandon'`));
+      void this.#handBack.give(this.#outstanding.takeQueued(), 'shutdown');
     }
     if (this.#loop && (await settleOrAbort(this.#loop, signal)) === 'aborted') {
       // The deadline: stop picking, abort what runs, and hand back everything not completed.
-      this.#stopPicking = true;
-      this.#items.abort(signal.reason);
-      const left = this.#drainQueued();
-      for (const r of this.#runningInStartOrder()) {
-        r.handedBack = true;
-        left.push(this.#unprocessed(r.item, r.seq, true));
-      }
-      await this.#handBack(left, 'shutdown');
+      this.#halt(signal.reason);
+      void this.#handBack.give(this.#outstanding.takeAll(), 'shutdown');
     }
-    const s = queue.stats;
-    this.log.info(`Queue "${queue.name}" stopped: accepted ${s.accepted} = ${s.succeeded} succeeded + ${s.failed} failed + ${s.handedBack} handed back`);
+    // The items are the user's once the stop resolves: wait for every hand-back (drops included).
+    await this.#handBack.settled();
+    this.#leaveForcedExit?.();
+    this.log.stopped(queue.stats);
   }
 
   /**
-   * Called when the application has stopped. The host never stops a service it did not start, so
-   * when the start failed or was cancelled before this consumer started, the items accepted
-   * meanwhile would be neither run nor handed back: stop now, which hands them back. @internal
+   * Called when the application has stopped. The host never stops a service it did not start: if
+   * this one never started, stop now, or what it accepted would be neither run nor handed back. @internal
    */
   async stopIfNeverStarted(): Promise<void> {
     if (this.#loop || this.#stopCalled) return;
     await this.stop(AbortSignal.abort());
   }
 
-  /** Hands items back to the user (`onUnprocessed`), counting them. @internal */
-  async handBackDropped(item: QueuedItem): Promise<void> {
-    await this.#handBack([this.#unprocessed(item, 0, false)], 'dropped');
+  /** Hands back an item a drop full mode evicted. Never rejects. @internal */
+  handBackDropped(item: QueuedItem): Promise<void> {
+    return this.#handBack.give([this.#outstanding.evicted(item)], 'dropped');
+  }
+
+  /**
+   * A forced exit: every item not completed (queued, or running) goes to `onUnprocessed` as
+   * `'forced'`, named first in one error line (the process may end before the callback is done).
+   * Waits for it, and for earlier hand-backs under way, until `deadline` aborts. @internal
+   */
+  async handBackOnForcedExit(signal: NodeJS.Signals, deadline: AbortSignal): Promise<void> {
+    this.queue.close();
+    this.#halt(new Error(`the exit was forced by a second ${signal}`));
+    const items = this.#outstanding.takeAll();
+    this.#handBack.count(items, 'forced');
+    const names = items.map((i) => (i.started ? `${i.label} (started)` : i.label));
+    const hasCallback = this.queue.options.onUnprocessed !== undefined;
+    this.log.forcedExit(signal, names, this.queue.stats, hasCallback, this.#handBack.underWay);
+    void this.#handBack.deliver(items, 'forced');
+    await settleOrAbort(this.#handBack.settled(), deadline);
   }
 
   /** Runs `concurrency` lanes; each takes the next item as soon as it is free, so items start FIFO. */
@@ -134,22 +153,16 @@ export class QueuedHostedService implements HostedServiceContract {
         if (!(await reader.waitToRead(signal).catch(() => false))) return;
         continue;
       }
-      const running: Running = { item, seq: ++this.#seq, handedBack: false };
-      this.#running[index] = running;
-      queue.running++;
+      const running = this.#outstanding.begin(index, item);
       const scope: ServiceScope | undefined = scopes?.createScope();
       const label = labelOf(item, '');
       try {
         await workOf(item)(signal, scope || label ? { label, scope } : NO_CONTEXT);
         if (!running.handedBack) queue.succeeded++;
       } catch (error) {
-        if (!running.handedBack) {
-          queue.failed++;
-          this.log.error(`Queue "${queue.name}": work item ${label || `#${running.seq}`} failed`, error);
-        }
+        if (!running.handedBack) this.#failed(running, label, error, signal);
       } finally {
-        this.#running[index] = undefined;
-        queue.running--;
+        this.#outstanding.end(index, running);
       }
       if (scope) {
         // One at a time, the next item waits for the disposal; with concurrency, the lane moves on.
@@ -159,44 +172,29 @@ export class QueuedHostedService implements HostedServiceContract {
     }
   }
 
-  #runningInStartOrder(): Running[] {
-    return this.#running.filter((r) => r !== undefined).sort((a, b) => a.seq - b.seq);
+  #failed(running: RunningItem, label: string, error: unknown, signal: AbortSignal): void {
+    if (isAbortCaused(error, signal)) {
+      // It gave up because the queue told it to ('abandon'): not completed, so it goes back.
+      void this.#handBack.give(this.#outstanding.takeRunning(running), 'shutdown');
+      return;
+    }
+    this.queue.failed++;
+    this.log.itemFailed(label || `#${running.seq}`, error);
+  }
+
+  /** Stops the lanes picking, and tells the running items to give up. */
+  #halt(reason: unknown): void {
+    this.#stopPicking = true;
+    this.#items.abort(reason);
   }
 
   /** Disposes an item's scope (a failure is logged), counted so that the consumer's end waits for it. */
   async #dispose(scope: ServiceScope, name: string): Promise<void> {
     this.#disposing++;
-    await scope.dispose().catch((error: unknown) => this.log.error(`Queue "${this.queue.name}": disposing the scope of ${name} failed`, error));
+    await scope.dispose().catch((error: unknown) => this.log.disposalFailed(name, error));
     this.#disposing--;
     const disposed = this.#disposed;
     this.#disposed = undefined;
     disposed?.();
   }
-
-  async #handBack(items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped'): Promise<void> {
-    if (items.length === 0) return;
-    this.queue.handedBack += items.length;
-    const { onUnprocessed } = this.queue.options;
-    if (!onUnprocessed) {
-      const labels = items.map((i) => i.label).join(', ');
-      this.log.warn(`Queue "${this.queue.name}": ${items.length} work item(s) not run (${reason}) and no onUnprocessed callback to take them: ${labels}`);
-      return;
-    }
-    try {
-      await onUnprocessed(items, reason);
-    } catch (error) {
-      this.log.error(`Queue "${this.queue.name}": onUnprocessed threw for ${items.length} item(s)`, error);
-    }
-  }
-
-  /** Takes every item still queued, as not started. */
-  #drainQueued(): UnprocessedWorkItem[] {
-    return this.queue.channel.reader.drain().map((item) => this.#unprocessed(item, 0, false));
-  }
-
-  #unprocessed(item: QueuedItem, seq: number, started: boolean): UnprocessedWorkItem {
-    return { work: workOf(item), label: labelOf(item, seq ? `#${seq}` : '(unlabelled)'), started };
-  }
-
-  /** Logs `message`; with an `error` argument (even `undefined`: a rejection's reason), appends it once. */
 }

@@ -2,7 +2,9 @@ import { ServiceScope } from '../scope/service-scope.interface';
 
 /**
  * A unit of background work: called once, with a signal that aborts when it should give up (the
- * shutdown deadline, or at once with the `'abandon'` shutdown policy).
+ * shutdown deadline, at stop with the `'abandon'` shutdown policy, or a forced exit). An item that
+ * gives up by rejecting with the signal's reason (or an `AbortError`) did not complete: it is
+ * handed back with `started: true`. One that returns counts as succeeded.
  * @publicApi
  */
 export type WorkItem = (signal: AbortSignal, context: WorkItemContext) => void | Promise<void>;
@@ -26,10 +28,26 @@ export interface EnqueueOptions {
 /** An accepted item that did not run to completion, as handed to `onUnprocessed`. @publicApi */
 export interface UnprocessedWorkItem {
   readonly work: WorkItem;
+  /**
+   * The label given at enqueue; for an item without one, `#<n>`: it was the n-th item to leave the
+   * queue (to run, to be handed back, or dropped), as the queue's log lines name it.
+   */
   readonly label: string;
-  /** True if it had started running (and was abandoned at the deadline): it may have partly run. */
+  /**
+   * True if it had started running: it gave up on its signal, or was still running at the shutdown
+   * deadline or at a forced exit. It may have partly run (or may yet finish: it is not counted then).
+   */
   readonly started: boolean;
 }
+
+/**
+ * Why items are handed to `onUnprocessed`: `'dropped'` (evicted by a drop full mode),
+ * `'shutdown'` (not completed by the shutdown deadline, or not run with `shutdown: 'abandon'`), or
+ * `'forced'` (not completed when a second signal forced the exit: the process ends within about a
+ * second, so persist them quickly).
+ * @publicApi
+ */
+export type UnprocessedReason = 'shutdown' | 'dropped' | 'forced';
 
 /**
  * What the queue holds per waiting item: the function itself, or a small record only when the

@@ -4,7 +4,11 @@ import { MonitorLoop } from './monitor-loop.service';
 
 const logger = new Logger('Queue');
 
-/** Where items that could not run before the deadline go: a real app would persist them. */
+/**
+ * Where accepted items that will not complete go: not run by the shutdown deadline ('shutdown'),
+ * or still queued or running when a second Ctrl+C forced the exit ('forced'). A real app would
+ * persist them (quickly, for 'forced': the process ends about a second later).
+ */
 function handBack(items: UnprocessedWorkItem[], reason: string): void {
   for (const item of items) logger.warn(`handed back ${item.label} (${reason}${item.started ? ', had started' : ''})`);
 }

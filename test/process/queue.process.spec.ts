@@ -45,6 +45,42 @@ describe('queue sample under SIGTERM (real process)', () => {
     expect(exit.ms).toBeLessThan(400 + 1_000);
   });
 
+  it('a second SIGTERM during the drain forces the exit, and still accounts for every accepted item, by id: the rest is handed back as forced', async () => {
+    // A drain that would take seconds (10 s budget); the second signal comes well into it.
+    worker = new WorkerProcess(QUEUE_SAMPLE, { AUTO_ENQUEUE: '300', STEP_MS: '15', SHUTDOWN_MS: '10000', CONCURRENCY: '3' });
+    await worker.waitFor(/Queued Background Task \w+ is complete\./);
+    worker.signal('SIGTERM');
+    await worker.waitFor(/Stopping hosted services/);
+    // Wait for an item 30 places further in the queue to complete: the drain is well under way,
+    // and the second signal comes long after the first (a repeat within 250 ms is the same signal).
+    const acceptedSoFar = ids(worker.lines, /\[MonitorLoop\] accepted (\w+)$/);
+    const lastDone = ids(worker.lines, /Queued Background Task (\w+) is complete\./).at(-1)!;
+    const target = acceptedSoFar[acceptedSoFar.indexOf(lastDone) + 30];
+    expect(target).toBeDefined();
+    await worker.waitFor(new RegExp(`Queued Background Task ${target} is complete\\.`));
+    worker.signal('SIGTERM');
+    const exit = await worker.exited;
+
+    const accepted = ids(worker.lines, /\[MonitorLoop\] accepted (\w+)$/);
+    const completed = ids(worker.lines, /Queued Background Task (\w+) is complete\./);
+    const cancelled = ids(worker.lines, /Queued Background Task (\w+) was cancelled\./);
+    const forced = ids(worker.lines, /handed back (\w+) \(forced/);
+    const shutdown = ids(worker.lines, /handed back (\w+) \(shutdown/);
+    const handedBack = [...forced, ...shutdown];
+    const processed = [...completed, ...cancelled.filter((id) => !handedBack.includes(id))];
+
+    expect(forced.length).toBeGreaterThan(0); // the forced exit cut the drain short
+    expect(new Set(accepted).size).toBe(accepted.length);
+    expect([...processed, ...handedBack].sort()).toEqual([...accepted].sort()); // each exactly once
+    expect(completed.filter((id) => handedBack.includes(id))).toEqual([]);
+    // One error line names them all, with the balance, before the process ends.
+    const line = worker.lines.find((l) => l.includes(`Queue "default": forced exit by SIGTERM: ${forced.length} work item(s) not completed`));
+    expect(line).toBeDefined();
+    for (const id of forced) expect(line).toContain(id);
+    expect(line).toContain(`accepted ${accepted.length} = ${processed.length} succeeded + 0 failed + ${handedBack.length} handed back (${forced.length} forced)`);
+    expect(exit).toMatchObject({ code: 128 + 15 }); // forced by SIGTERM
+  });
+
   it('drains the queue completely when the budget allows, and ends cleanly by the signal', async () => {
     worker = new WorkerProcess(QUEUE_SAMPLE, { AUTO_ENQUEUE: '20', STEP_MS: '5', SHUTDOWN_MS: '10000', CONCURRENCY: '4' });
     await worker.waitFor(/accepted \w+/);

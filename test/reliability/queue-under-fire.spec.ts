@@ -13,14 +13,17 @@ import {
   TaskQueueOptions,
   UnprocessedWorkItem,
 } from '../../lib';
-import { drive, flush, processListeners } from './support/harness';
+import { ForcedExitHooks } from '../../lib/process/forced-exit';
+import { drive, flush, orchestratorOf, processListeners } from './support/harness';
 import { Random, seeded } from './support/random';
 
 // The background task queue under fire, through Nest and on a FakeClock: many producers racing
 // for a small queue (backpressure, drops or refusals), work items that are slow, that throw, that
 // ignore their signal or that enqueue follow-ups, a random concurrency, shutdown policy and budget,
-// and a random moment to stop. For every run, counted by id: processed + handed back = accepted,
-// each accepted item exactly once, nothing refused ever runs, and nothing hangs.
+// and a random moment to stop; in some runs a second signal then forces the exit (the host is
+// abandoned and the forced-exit hooks run, as the process lifetime does). For every run, counted by
+// id: processed + handed back (forced included) = accepted, each accepted item exactly once,
+// nothing refused ever runs, and nothing hangs.
 
 const FILE = 'test/reliability/queue-under-fire.spec.ts';
 const RUNS = 30;
@@ -37,6 +40,8 @@ interface Scenario {
   scopePerItem: boolean;
   shutdownTimeout: number;
   stopAt: number;
+  /** A second signal this long after the stop began, or none. */
+  forceAfter: number | undefined;
 }
 
 function drawScenario(random: Random): Scenario {
@@ -50,6 +55,7 @@ function drawScenario(random: Random): Scenario {
     scopePerItem: random.chance(0.3),
     shutdownTimeout: random.pick([0, 5, 50, 200, 1_000, 5_000]),
     stopAt: random.int(0, 300),
+    forceAfter: random.chance(0.3) ? random.int(0, 250) : undefined,
   };
 }
 
@@ -159,12 +165,20 @@ async function runScenario(random: Random, s: Scenario): Promise<void> {
 
   // Stop at a random moment: mid-production, mid-drain, or once everything is done.
   await clock.advance(s.stopAt);
+  let forcing: Promise<void> | undefined;
+  if (s.forceAfter !== undefined) {
+    clock.setTimer(() => {
+      orchestratorOf(app).host?.abandon('SIGTERM');
+      forcing = app.get(ForcedExitHooks).run('SIGTERM');
+    }, s.forceAfter);
+  }
   const closed = await drive(clock, app.close());
   expect(closed).toMatchObject({ ok: true });
   expect(at.stopped! - at.stopping!).toBeLessThanOrEqual(s.shutdownTimeout); // on time
   expect(await drive(clock, producing)).toMatchObject({ ok: true }); // no producer left hanging
   await clock.advance(10_000); // let the items that ignored their signal end: that must change nothing
   await flush();
+  await forcing; // its onUnprocessed is synchronous: done at once
 
   // ── the accounting, by id ──
   const accepted = new Set(books.accepted);
@@ -202,7 +216,9 @@ async function runScenario(random: Random, s: Scenario): Promise<void> {
   // The queue's own books agree with the ids.
   const stats = queue.stats;
   const ok = processed.filter((id) => books.finished.get(id)!.outcome === 'ok').length;
-  expect(stats).toEqual({ accepted: accepted.size, succeeded: ok, failed: processed.length - ok, handedBack: handedBack.length, pending: 0, running: 0 });
+  const forced = [...books.handedBack.values()].filter((h) => h.reason === 'forced').length;
+  expect(stats).toEqual({ accepted: accepted.size, succeeded: ok, failed: processed.length - ok, handedBack: handedBack.length, forced, pending: 0, running: 0 });
+  if (s.forceAfter === undefined) expect(forced).toBe(0);
 
   // Nothing left behind.
   expect(clock.pendingTimers).toBe(0);

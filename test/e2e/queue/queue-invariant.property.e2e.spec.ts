@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 
 import { QueueClosedError, QueueFullError, TaskQueueOptions, WorkItem } from '../../../lib';
+import { HostedServicesOrchestrator } from '../../../lib/nest/hosted-services.orchestrator';
+import { ForcedExitHooks } from '../../../lib/process/forced-exit';
 import { flush } from '../../helpers/deferred';
 import { track } from '../support/e2e';
 import { report, useQueueApps } from './queue.e2e-fixtures';
@@ -10,10 +12,14 @@ import { report, useQueueApps } from './queue.e2e-fixtures';
  * Nothing lost, nothing twice, under random shutdown points. A random queue (capacity, full mode,
  * concurrency, shutdown policy, budget) gets random items (when they are enqueued, how long they
  * take, whether they honour their signal, how they end) and the application is closed at a random
- * moment, through Nest and the host's real deadline on a FakeClock. For every run:
- * - by id: each accepted item either ran to completion (settled while not handed back) exactly
- *   once or was handed back exactly once, never both; nothing refused ever ran or came back;
- * - the books agree: succeeded + failed + handedBack = accepted, and the report line says so;
+ * moment, through Nest and the host's real deadline on a FakeClock; in some runs a second signal
+ * then forces the exit at a random moment (as the process lifetime does: the host is abandoned,
+ * then the forced-exit hooks run). For every run:
+ * - by id: each accepted item either ran to completion (settled and not handed back) exactly
+ *   once or was handed back exactly once (shutdown, dropped or forced), never both; nothing
+ *   refused ever ran or came back; an item handed back as not started never ran;
+ * - the books agree: succeeded + failed + handedBack = accepted, `forced` counts the forced
+ *   hand-backs, and the report line says so;
  * - items started in acceptance order, never more than `concurrency` at once, each at most once;
  * - enqueue only ever failed with QueueFullError ('reject') or QueueClosedError (once stopping);
  * - close() completed by the deadline, and no timer is left behind.
@@ -33,6 +39,8 @@ interface Scenario {
   readonly queue: Required<Pick<TaskQueueOptions, 'capacity' | 'fullMode' | 'concurrency' | 'shutdown'>>;
   readonly shutdownTimeout: number;
   readonly closeAt: number;
+  /** A second signal this long after the close, or none. */
+  readonly forceAfter: number | null;
   readonly items: readonly ItemSpec[];
 }
 
@@ -46,6 +54,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   // Often short, so that the deadline cuts the drain; sometimes long enough to drain everything.
   shutdownTimeout: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 400 })),
   closeAt: fc.integer({ min: 0, max: 200 }),
+  // Often soon after the close, so that it cuts the drain; sometimes once the stop is over (then it finds nothing).
+  forceAfter: fc.option(fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 300 })), { freq: 3 }),
   items: fc.array(
     fc.record({
       at: fc.integer({ min: 0, max: 150 }),
@@ -71,8 +81,9 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
         const accepted: string[] = [];
         const refused: string[] = [];
         const started: string[] = [];
-        const processed = new Map<string, 'ok' | 'error'>(); // settled while not handed back
-        const late: string[] = []; // settled after being handed back (a running item at the deadline)
+        // How each item settled. Whether it counts as processed is known only at the end: an item
+        // that gives up on its signal ('abandon') is handed back just after it settles.
+        const settledAs = new Map<string, 'ok' | 'error'>();
         const unexpected: unknown[] = [];
         let running = 0;
         let peak = 0;
@@ -80,9 +91,8 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
 
         const finish = (id: string, how: 'ok' | 'error'): void => {
           running--;
-          if (handedBack().includes(id)) late.push(id);
-          else if (processed.has(id)) unexpected.push(`${id} settled twice`);
-          else processed.set(id, how);
+          if (settledAs.has(id)) unexpected.push(`${id} settled twice`);
+          settledAs.set(id, how);
         };
         const workFor = (id: string, spec: ItemSpec): WorkItem => (signal) => {
           if (started.includes(id)) unexpected.push(`${id} started twice`);
@@ -105,10 +115,11 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
           })();
         };
 
-        // The timeline: enqueues and the close, in time order (an enqueue at closeAt comes first).
+        // The timeline: enqueues, the close and the second signal, in time order (an enqueue at closeAt comes first).
         const events = [
           ...scenario.items.map((spec, n) => ({ at: spec.at, order: 0, id: `i${n}`, spec })),
           { at: scenario.closeAt, order: 1, id: 'close', spec: undefined },
+          ...(scenario.forceAfter === null ? [] : [{ at: scenario.closeAt + scenario.forceAfter, order: 2, id: 'force', spec: undefined }]),
         ].sort((x, y) => x.at - y.at || x.order - y.order);
         let now = 0;
         /** Moves the clock to `t`, firing what is due by then (also what is due right now). */
@@ -118,6 +129,7 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
         };
         let closing: { readonly done: boolean } | undefined;
         let closed: Promise<void> | undefined;
+        let forced: Promise<void> | undefined;
         const writes: Array<Promise<void>> = [];
 
         for (const event of events) {
@@ -126,6 +138,11 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
             // Before stopping, the books balance at every quiet point (items still pending or running).
             const s = queue.stats;
             if (s.accepted !== s.succeeded + s.failed + s.handedBack + s.pending + s.running) unexpected.push(`unbalanced before close: ${JSON.stringify(s)}`);
+          }
+          if (event.id === 'force') {
+            app.get(HostedServicesOrchestrator).host?.abandon('SIGTERM');
+            forced = app.get(ForcedExitHooks).run('SIGTERM');
+            continue;
           }
           if (!event.spec) {
             closed = apps.close(app);
@@ -155,26 +172,32 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
         await flush();
         expect(closing?.done).toBe(true);
         await closed;
+        await forced; // its onUnprocessed is synchronous: it is done at once
         await Promise.all(writes); // every enqueue has settled: accepted, or refused
         await clock.advance(10_000); // let items that ignored their signal run out
         await flush();
 
         expect(unexpected).toEqual([]);
         const back = handedBack();
+        const processed = new Map([...settledAs].filter(([id]) => !back.includes(id)));
+        const late = [...settledAs.keys()].filter((id) => back.includes(id)); // settled, but handed back first (or for giving up)
         const s = queue.stats;
         // The books.
         expect(s.succeeded + s.failed + s.handedBack).toBe(s.accepted);
         expect(s.accepted).toBe(accepted.length);
         expect(s).toMatchObject({ pending: 0, running: 0, handedBack: back.length });
+        expect(s.forced).toBe(handBacks.reasons.filter((r) => r === 'forced').length);
         expect(s.succeeded).toBe([...processed.values()].filter((how) => how === 'ok').length);
         expect(s.failed).toBe([...processed.values()].filter((how) => how === 'error').length);
-        expect(logger.messages('log')).toContain(report('default', s.accepted, s.succeeded, s.failed, s.handedBack));
+        const forcedNote = s.forced > 0 ? ` (${s.forced} forced)` : '';
+        expect(logger.messages('log')).toContain(report('default', s.accepted, s.succeeded, s.failed, s.handedBack) + forcedNote);
         // By id: processed or handed back, exactly once, never both; nothing refused appears.
         expect(new Set(back).size).toBe(back.length);
-        expect([...processed.keys()].filter((id) => back.includes(id))).toEqual([]);
         expect([...processed.keys(), ...back].sort()).toEqual([...accepted].sort());
         expect(started.filter((id) => refused.includes(id))).toEqual([]);
         expect(late.filter((id) => !handBacks.items.some((i) => i.label === id && i.started))).toEqual([]);
+        expect(handBacks.items.filter((i) => !i.started && started.includes(i.label))).toEqual([]);
+        if (scenario.forceAfter === null) expect(s.forced).toBe(0);
         // Start order is acceptance order; never more than `concurrency` at once.
         expect(started).toEqual(accepted.filter((id) => started.includes(id)));
         expect(peak).toBeLessThanOrEqual(scenario.queue.concurrency);

@@ -5,17 +5,21 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { BackgroundTaskQueueModule, Clock, FakeClock, HostedServicesModule, TaskQueueOptions, UnprocessedWorkItem } from '../../../lib';
 import { TaskQueue } from '../../../lib/queue/background-task-queue';
 import { getQueueToken } from '../../../lib/queue/background-task-queue.module';
+import { UnprocessedReason } from '../../../lib/queue/work-item';
 import { CaptureLogger } from '../../helpers/capture-logger';
 
 /** Every `onUnprocessed` call of an app's queues, as `queue/reason: label:started, ...`. */
 export class HandBacks {
   readonly calls: string[] = [];
   readonly items: UnprocessedWorkItem[] = [];
+  /** The reason each of `items` was handed back for, by index. */
+  readonly reasons: UnprocessedReason[] = [];
 
   /** The `onUnprocessed` of queue `name`. */
-  for(name: string): (items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped') => void {
+  for(name: string): (items: UnprocessedWorkItem[], reason: UnprocessedReason) => void {
     return (items, reason) => {
       this.items.push(...items);
+      this.reasons.push(...items.map(() => reason));
       this.calls.push(`${name}/${reason}: ${items.map((i) => `${i.label}:${i.started}`).join(', ')}`);
     };
   }

@@ -168,7 +168,7 @@ describe.each([
     await queue.enqueue(first);
     await queue.enqueue(second);
     expect(handedBack).toHaveLength(1);
-    expect(handedBack[0]).toEqual({ work: first, label: '(unlabelled)', started: false });
+    expect(handedBack[0]).toEqual({ work: first, label: '#1', started: false });
   });
 
   it('tryEnqueue always returns true, dropping the same way', () => {

@@ -151,7 +151,7 @@ describe("shutdown 'drain' (the default)", () => {
     expect(items.started).toEqual(['a']);
   });
 
-  it('names unlabelled items by sequence (running) or as (unlabelled) (queued)', async () => {
+  it('names unlabelled items #n, n being their place in the order items left the queue (to run or to go back)', async () => {
     const { queue, consumer, items, handBacks, deadline, stop } = queueHarness();
     items.hold('a');
     await queue.enqueue(items.item('a'));
@@ -161,7 +161,7 @@ describe("shutdown 'drain' (the default)", () => {
     const stopping = stop();
     deadline.abort(new Error('deadline'));
     await stopping;
-    expect(handBacks).toEqual([{ reason: 'shutdown', items: ['(unlabelled):false', '#1:true'] }]);
+    expect(handBacks).toEqual([{ reason: 'shutdown', items: ['#2:false', '#1:true'] }]);
   });
 });
 

@@ -1,14 +1,16 @@
-import { TaskQueueOptions, UnprocessedWorkItem, WorkItem, WorkItemContext } from '../../../lib';
+import { FakeClock, TaskQueueOptions, UnprocessedWorkItem, WorkItem, WorkItemContext } from '../../../lib';
+import { ForcedExitHooks } from '../../../lib/process/forced-exit';
 import { TaskQueue } from '../../../lib/queue/background-task-queue';
 import { QueuedHostedService } from '../../../lib/queue/queued-hosted-service';
 import { normalizeTaskQueueOptions } from '../../../lib/queue/task-queue.options';
+import { UnprocessedReason } from '../../../lib/queue/work-item';
 import { ServiceScopeFactory } from '../../../lib/scope/service-scope-factory';
 import { CaptureLogger } from '../../helpers/capture-logger';
 import { Deferred, deferred, flush } from '../../helpers/deferred';
 
 /** One call of `onUnprocessed`, flattened for assertions: `label:started` per item. */
 export interface HandBack {
-  readonly reason: 'shutdown' | 'dropped';
+  readonly reason: UnprocessedReason;
   readonly items: string[];
 }
 
@@ -16,6 +18,8 @@ export interface HandBack {
  * A queue and its consumer wired exactly as `BackgroundTaskQueueModule.register()` wires them, but
  * without Nest: the test drives `start()`, and `stop(signal)` with a signal it aborts itself (the
  * shutdown deadline). `onUnprocessed` records every hand-back unless the test passes its own.
+ * `force()` is what the process lifetime does on a second signal: it runs the forced-exit hooks,
+ * whose budget runs on `clock`.
  */
 export function queueHarness(
   options: TaskQueueOptions = {},
@@ -28,12 +32,15 @@ export function queueHarness(
   handedBack: UnprocessedWorkItem[];
   deadline: AbortController;
   items: Items;
+  clock: FakeClock;
+  forcedExit: ForcedExitHooks;
   stop(): Promise<void>;
+  force(signal?: NodeJS.Signals): Promise<void>;
 } {
   const logger = new CaptureLogger();
   const handBacks: HandBack[] = [];
   const handedBack: UnprocessedWorkItem[] = [];
-  const record = (items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped'): void => {
+  const record = (items: UnprocessedWorkItem[], reason: UnprocessedReason): void => {
     handedBack.push(...items);
     handBacks.push({ reason, items: items.map((i) => `${i.label}:${i.started}`) });
   };
@@ -41,7 +48,22 @@ export function queueHarness(
   const queue = new TaskQueue(normalized, (item) => void consumer.handBackDropped(item));
   const consumer = new QueuedHostedService(queue, scopes, logger);
   const deadline = new AbortController();
-  return { queue, consumer, logger, handBacks, handedBack, deadline, items: new Items(), stop: () => consumer.stop(deadline.signal) };
+  const clock = new FakeClock();
+  const forcedExit = new ForcedExitHooks(clock);
+  consumer.joinForcedExit(forcedExit);
+  return {
+    queue,
+    consumer,
+    logger,
+    handBacks,
+    handedBack,
+    deadline,
+    items: new Items(),
+    clock,
+    forcedExit,
+    stop: () => consumer.stop(deadline.signal),
+    force: (signal = 'SIGTERM') => forcedExit.run(signal),
+  };
 }
 
 /**
@@ -118,6 +140,12 @@ export const settle = (): Promise<void> => flush(5);
 export function balanced(queue: TaskQueue): boolean {
   const s = queue.stats;
   return s.accepted === s.succeeded + s.failed + s.handedBack;
+}
+
+/** The books balance at any moment: what is not processed or handed back is pending or running. */
+export function balancedNow(queue: TaskQueue): boolean {
+  const s = queue.stats;
+  return s.accepted === s.succeeded + s.failed + s.handedBack + s.pending + s.running;
 }
 
 /** Whether a promise has settled yet, without awaiting it. */
