@@ -41,7 +41,7 @@ export class LifecycleBridge {
     const seen = new Set<object>([exclude]);
     const frozen = new Set<string>();
     for (const moduleRef of modules) {
-      for (const instance of hookedInstances(moduleRef)) {
+      for (const { instance, name } of hookedInstances(moduleRef)) {
         if (seen.has(instance)) continue;
         seen.add(instance);
         for (const hook of TEARDOWN_HOOKS) {
@@ -50,7 +50,7 @@ export class LifecycleBridge {
             await stop();
             return original?.apply(instance, args);
           });
-          if (!wrapped) frozen.add(instance.constructor?.name ?? 'an object');
+          if (!wrapped) frozen.add(name);
         }
       }
     }

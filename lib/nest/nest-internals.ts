@@ -23,7 +23,6 @@ export interface ModuleLike {
   readonly distance: number;
   readonly isGlobal: boolean;
   readonly metatype: unknown;
-  readonly imports: Set<ModuleLike>;
   readonly providers: Map<unknown, WrapperLike>;
   readonly controllers: Map<unknown, WrapperLike>;
   readonly injectables: Map<unknown, WrapperLike>;
@@ -41,17 +40,19 @@ export function modulesInHookOrder(modules: Iterable<ModuleLike>): ModuleLike[] 
 
 /**
  * Every live, static instance Nest would call a lifecycle hook on: providers (including the module
- * class itself), controllers and injectables, and the static instances of transient providers.
+ * class itself), controllers and injectables, and the static instances of transient providers,
+ * each with its provider's name (for messages).
  * @internal
  */
-export function* hookedInstances(moduleRef: ModuleLike): Generator<object> {
+export function* hookedInstances(moduleRef: ModuleLike): Generator<{ instance: object; name: string }> {
   for (const collection of [moduleRef.providers, moduleRef.controllers, moduleRef.injectables]) {
     for (const wrapper of collection.values()) {
       if (!wrapper.isDependencyTreeStatic()) continue;
+      const name = typeof wrapper.name === 'string' && wrapper.name ? wrapper.name : String(wrapper.name);
       if (wrapper.isTransient) {
-        for (const t of wrapper.getStaticTransientInstances()) if (isObject(t?.instance)) yield t.instance;
+        for (const t of wrapper.getStaticTransientInstances()) if (isObject(t?.instance)) yield { instance: t.instance, name };
       } else if (isObject(wrapper.instance)) {
-        yield wrapper.instance;
+        yield { instance: wrapper.instance, name };
       }
     }
   }

@@ -148,7 +148,10 @@ describe('signals at random points, in real processes', () => {
       expect({ context, code: exit.code, signal: exit.signal }).toEqual({ context, code: forcedCode(second), signal: null });
       expect(exit.ms).toBeLessThan(BOUND_MS);
       expect(worker.output).toMatch(new RegExp(`Forced by a second ${second}; abandoned \\d+ hosted services?: Slow \\(stop, running for`));
-      expect(ids(worker, 'stop-done')).not.toContain('Slow');
+      // Abandoned, not awaited: if Slow honours the abort during the forced exit's short hand-back
+      // window, that only happens after the report named it.
+      const slowDone = events(worker, 'stop-done').find((e) => e.args[0] === 'Slow');
+      expect(slowDone === undefined || slowDone.line > worker.indexOf(/Forced by a second/)).toBe(true);
     }
   });
 

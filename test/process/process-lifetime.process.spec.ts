@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { SCENARIO, WorkerProcess } from './spawn-worker';
+
+// The process lifetime's promises that only a real process can show: where a stop request may
+// come from, what a frozen provider does to startup, and that without runHost() or Nest's shutdown
+// hooks the library leaves signals to whoever else listens (test/process/fixtures/scenario.ts).
+
+let worker: WorkerProcess | undefined;
+afterEach(() => worker?.dispose());
+
+describe('the process lifetime in a real process', () => {
+  it.each(['constructor', 'module-init', 'started'])(
+    'stopApplication(5) from a provider %s: every service starts, then the app closes (teardown runs) and exits 5',
+    async (where) => {
+      worker = new WorkerProcess(SCENARIO, { SCENARIO: `stop-from-${where}`, EXIT_CODE: '5' });
+      const exit = await worker.exited;
+      expect(exit).toMatchObject({ code: 5, signal: null });
+      expect(worker.output).toMatch(/Started 3 hosted services/);
+      expect(worker.indexOf(/Stopping hosted services \(stopApplication\(5\) was called\)/)).toBeGreaterThan(worker.indexOf(/Started 3 hosted services/));
+      expect(worker.output).toMatch(/idle-1 stopped, resource open=true/);
+      expect(worker.output).toMatch(/resource closed/); // Nest's teardown ran: the app was closed
+      expect(worker.output).not.toMatch(/InvalidHostStateError|main failed/);
+    },
+  );
+
+  it('a frozen provider with a teardown hook: the app starts (with a warning naming it), stops and exits by the signal', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'frozen' });
+    await worker.waitFor(/\[Scenario\] ready/);
+    expect(worker.output).toMatch(/WARN \[Hosting\] Cannot make the teardown hooks of FROZEN wait for the hosted services to stop/);
+    worker.signal('SIGTERM');
+    const exit = await worker.exited;
+    expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(worker.output).toMatch(/frozen destroyed/);
+    expect(worker.output).toMatch(/resource closed/);
+  });
+
+  it('without runHost or shutdown hooks, an APM-style SIGTERM listener gets the signal and the library does nothing', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'apm', HOOKS: 'off' });
+    await worker.waitFor(/\[Scenario\] ready/);
+    worker.signal('SIGTERM');
+    await worker.waitFor(/apm flushed 1/);
+    worker.signal('SIGTERM'); // not a "second signal": nothing was stopping
+    await worker.waitFor(/apm still running 2/);
+    expect(worker.output).not.toMatch(/Stopping hosted services|Forced by/);
+    // Nobody listens to SIGINT: it ends the process as it would have without the library.
+    worker.signal('SIGINT');
+    expect(await worker.exited).toMatchObject({ code: null, signal: 'SIGINT' });
+    expect(worker.output).not.toMatch(/Stopping hosted services/);
+  });
+
+  it('with Nest shutdown hooks enabled before and no runHost, a second signal during the stop forces 128+n', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'slow-stop', RUN: 'plain' });
+    await worker.waitFor(/slow running/);
+    worker.signal('SIGTERM');
+    await worker.waitFor(/slow still stopping 1/);
+    worker.signal('SIGINT');
+    const exit = await worker.exited;
+    expect(exit).toMatchObject({ code: 130, signal: null });
+    expect(worker.output).toMatch(/Forced by a second SIGINT; abandoned \d+ hosted services: SlowStop \(stop/);
+  });
+
+  it('runHost after enableShutdownHooks(): one close (teardown once), and a clean SIGTERM ends by the signal', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', RUN: 'both' });
+    await worker.waitFor(/\[Scenario\] ready/);
+    worker.signal('SIGTERM');
+    const exit = await worker.exited;
+    expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(worker.lines.filter((l) => /resource closed/.test(l))).toHaveLength(1);
+    expect(worker.lines.filter((l) => /Stopping hosted services/.test(l))).toHaveLength(1);
+  });
+});
