@@ -24,10 +24,13 @@ export class WorkerProcess {
   #signalledAt = performance.now();
   #guard: NodeJS.Timeout;
 
-  /** Spawns `script`; if it is still running after `boundMs`, it is killed and `exited` rejects. */
-  constructor(script: string, env: Record<string, string> = {}, boundMs = 15_000) {
+  /**
+   * Spawns `script`; if it is still running after `boundMs`, it is killed and `exited` rejects.
+   * `nodeArgs` go to node before the script (e.g. `--require` of a resolver hook).
+   */
+  constructor(script: string, env: Record<string, string> = {}, boundMs = 15_000, nodeArgs: readonly string[] = []) {
     if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build:sample\` first`);
-    this.#child = spawn(process.execPath, [script], {
+    this.#child = spawn(process.execPath, [...nodeArgs, script], {
       env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,10 +70,14 @@ export class WorkerProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${this.output}`)), timeoutMs);
       this.#waiters.push({ re, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-      void this.exited.then(() => {
+      const onExit = (): void => {
         // Rejects only if still waiting: a line that came just before exit has already resolved it.
-        setImmediate(() => reject(new Error(`worker exited before a line matching ${re}; output:\n${this.output}`)));
-      }, () => undefined);
+        setImmediate(() => {
+          clearTimeout(timer);
+          reject(new Error(`worker exited before a line matching ${re}; output:\n${this.output}`));
+        });
+      };
+      void this.exited.then(onExit, onExit); // also when killed for outstaying its bound: no timer left behind
     });
   }
 
