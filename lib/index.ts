@@ -34,7 +34,7 @@ export { ChannelFullError } from './errors/channel-full.error';
 export { BackgroundTaskQueue, TaskQueueStats } from './queue/background-task-queue';
 export { BackgroundTaskQueueModule, getQueueToken, InjectQueue } from './queue/background-task-queue.module';
 export { TaskQueueOptions } from './queue/task-queue.options';
-export { EnqueueOptions, UnprocessedWorkItem, WorkItem, WorkItemContext } from './queue/work-item';
+export { EnqueueOptions, UnprocessedReason, UnprocessedWorkItem, WorkItem, WorkItemContext } from './queue/work-item';
 export { QueueClosedError } from './errors/queue-closed.error';
 export { QueueFullError } from './errors/queue-full.error';
 export * from './errors';

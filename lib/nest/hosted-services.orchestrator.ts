@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, 
 import { ModulesContainer } from '@nestjs/core';
 import { Clock } from '../clock/clock';
 import { HOSTING_OPTIONS } from '../hosting.constants';
-import { HostingLogger } from '../hosting.logger';
+import { HOSTING_LOGGER, HostingLogger } from '../hosting.logger';
 import { Messages } from '../hosting.messages';
 import { HostApplicationLifetime } from '../lifecycle/application-lifetime';
 import { Host } from '../lifecycle/host';
@@ -44,6 +44,11 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
     // Misconfigurations surface here, so app.init() rejects before anything starts.
     assertSingleHostModule(this.#moduleRefs());
     const entries = discoverHostedServices(this.#moduleRefs());
+    // A service Nest did not construct (useFactory, useValue) missed the logger's property injection.
+    for (const { instance } of entries) {
+      const target = instance as unknown as Record<symbol, unknown>;
+      if (HOSTING_LOGGER in target && target[HOSTING_LOGGER] === undefined) target[HOSTING_LOGGER] = this.log;
+    }
     this.#host = new Host(entries, this.options, this.clock, this.log, this.lifetime, (r) => this.process.requestStop(r));
     this.process.attach(this.#host);
     this.lifetime.attach(this.log, (r) => this.process.requestStop(r));

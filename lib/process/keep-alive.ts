@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '../hosting.constants';
+
 /**
  * Holds Node's event loop open while hosted services run, as .NET's `host.Run()` blocks until
  * shutdown. Without it, a worker whose services only await promises (no socket, no timer) would
@@ -10,7 +12,7 @@ export class KeepAlive {
 
   hold(): void {
     // A real interval on purpose: its only job is to be an active handle; it never does anything.
-    this.#handle ??= setInterval(() => undefined, 2_147_483_647);
+    this.#handle ??= setInterval(() => undefined, MAX_TIMER_MS);
   }
 
   release(): void {

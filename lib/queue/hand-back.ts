@@ -38,8 +38,7 @@ export class HandBack {
   /** Passes counted `items` to `onUnprocessed`, or logs them when there is none. Never rejects. */
   deliver(items: UnprocessedWorkItem[], reason: UnprocessedReason): Promise<void> {
     if (items.length === 0) return Promise.resolve();
-    // Until the options widen the reason type to UnprocessedReason, 'forced' needs this cast.
-    const onUnprocessed = this.queue.options.onUnprocessed as OnUnprocessed | undefined;
+    const onUnprocessed: OnUnprocessed | undefined = this.queue.options.onUnprocessed;
     if (!onUnprocessed) {
       // A forced exit has already named its items in its error line.
       if (reason !== 'forced') this.log.notTaken(items.map((i) => i.label), reason);

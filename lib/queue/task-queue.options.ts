@@ -1,5 +1,5 @@
 import { bool, func, keysOf, knownKeys, nonEmptyString, oneOf, optionsObject, positiveInt } from '../options/validate';
-import { UnprocessedWorkItem } from './work-item';
+import { UnprocessedReason, UnprocessedWorkItem } from './work-item';
 
 /**
  * Options of one background task queue ({@link BackgroundTaskQueueModule.register}).
@@ -28,11 +28,13 @@ export interface TaskQueueOptions {
    */
   shutdown?: 'drain' | 'abandon';
   /**
-   * Receives every accepted item that will not run to completion: still queued (or still running
-   * and abandoned) at the shutdown deadline, or evicted by a drop mode. Persist or re-enqueue
-   * them elsewhere. Without it, they are logged by label and count. A throwing callback is logged.
+   * Receives every accepted item that will not run to completion: evicted by a drop mode
+   * (`'dropped'`), not completed by the shutdown deadline or given up under `'abandon'`
+   * (`'shutdown'`), or not completed when a second signal forced the exit (`'forced'`: the process
+   * ends about a second later). Persist or re-enqueue them elsewhere. May be called several
+   * times. Without it, they are logged by label. A throwing callback is logged.
    */
-  onUnprocessed?: (items: UnprocessedWorkItem[], reason: 'shutdown' | 'dropped') => void | Promise<void>;
+  onUnprocessed?: (items: UnprocessedWorkItem[], reason: UnprocessedReason) => void | Promise<void>;
 }
 
 /** The validated options, with defaults applied. @internal */

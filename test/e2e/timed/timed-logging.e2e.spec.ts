@@ -92,4 +92,20 @@ describe("TimedBackgroundService logs through the host's logger", () => {
     expect(logger.messages('error')).toEqual(['WithOwnProperty: run #1 failed: Error: hello from run 1']);
     await apps.close(app);
   });
+
+  it('a timed service built by a factory (not constructed by Nest) logs through the host too', async () => {
+    const clock = new FakeClock();
+    const logger = new CaptureLogger();
+    const app = await apps.compile(
+      {
+        imports: [HostedServicesModule.forRoot({ logger })],
+        providers: [{ provide: WithOwnProperty, useFactory: (c: Clock) => Object.assign(new WithOwnProperty(c), { greeting: new Greeting() }), inject: [Clock] }],
+      },
+      { clock },
+    );
+    await app.init();
+    await clock.advance(1_000);
+    expect(logger.messages('error')).toEqual(['WithOwnProperty: run #1 failed: Error: hello from run 1']);
+    await apps.close(app);
+  });
 });
