@@ -12,7 +12,7 @@ import { assertSingleHostModule } from './host-module-check';
 import { discoverHostedServices } from './hosted-service.explorer';
 import { refuseLateHostedServices } from './late-hosted-services';
 import { LifecycleBridge } from './lifecycle-bridge';
-import { ModuleLike } from './nest-internals';
+import { ModuleLike, modulesOf } from './nest-internals';
 
 /**
  * Bridges Nest's hooks to the host, and nothing more: finds the hosted services at module init,
@@ -94,6 +94,6 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
   }
 
   #moduleRefs(): Iterable<ModuleLike> {
-    return this.modules.values();
+    return modulesOf(this.modules);
   }
 }

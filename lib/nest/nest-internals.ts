@@ -1,10 +1,26 @@
+import { InjectionToken } from '@nestjs/common';
+import { ContextId } from '@nestjs/core';
+
+// The one description of the Nest internals the library reads: the members of `Module` and
+// `InstanceWrapper` (typed structurally, so no deep import of `@nestjs/core/injector/*` is needed:
+// Nest 12's exports map does not promise those paths), and the functions that touch Nest objects
+// beyond its public API. Each member below exists, with this meaning, in @nestjs/core 11.2 and
+// 12.5; the e2e and scope suites run on both majors to catch a drift.
+
+/** One provider instance in one context: Nest's `InstancePerContext`. @internal */
+export interface InstanceHost {
+  instance: unknown;
+  isResolved?: boolean;
+}
+
 /**
- * The few members of Nest's `Module` and `InstanceWrapper` the host reads, typed structurally so no
- * deep import of `@nestjs/core/injector/*` is needed (Nest 12's exports map does not promise those
- * paths). All of them exist, with these meanings, in Nest 11 and 12.
+ * The members of Nest's `InstanceWrapper` the library reads. `values` and `transientMap` are
+ * private in the typings; the rest is public API (`DiscoveryService` hands wrappers out).
  * @internal
  */
 export interface WrapperLike {
+  readonly token: InjectionToken;
+  readonly id: string;
   readonly name: unknown;
   readonly metatype: unknown;
   readonly instance: unknown;
@@ -12,9 +28,15 @@ export interface WrapperLike {
   /** A `useExisting` alias: same instance as the provider it points at, which has its own wrapper. */
   readonly isAlias: boolean;
   isDependencyTreeStatic(): boolean;
+  isDependencyTreeDurable(): boolean;
   getStaticTransientInstances(): Array<{ instance: unknown } | undefined>;
   getCtorMetadata(): Array<WrapperLike | undefined> | undefined;
   getPropertiesMetadata(): Array<{ wrapper: WrapperLike } | undefined> | undefined;
+  getEnhancersMetadata(): Array<WrapperLike | undefined> | undefined;
+  /** Instance per context id (non-transient providers). */
+  readonly values: WeakMap<ContextId, InstanceHost>;
+  /** Instance per inquirer id, then per context id (transient providers). */
+  readonly transientMap?: Map<string, WeakMap<ContextId, InstanceHost>>;
 }
 
 /** @internal */
@@ -26,6 +48,12 @@ export interface ModuleLike {
   readonly providers: Map<unknown, WrapperLike>;
   readonly controllers: Map<unknown, WrapperLike>;
   readonly injectables: Map<unknown, WrapperLike>;
+}
+
+/** The application's modules, as the library reads them. @internal */
+export function modulesOf(container: Map<unknown, unknown>): Iterable<ModuleLike> {
+  // A cast, not an assignment: `values` is private in Nest's typings of InstanceWrapper.
+  return container.values() as Iterable<ModuleLike>;
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   isHostedElsewhere,
   ScopedWrapper,
   scopedDependencies,
-} from './nest-internals';
+} from './scoped-instances';
 
 /**
  * Receives the instances a resolution created in a context.

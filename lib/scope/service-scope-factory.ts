@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 
 import { InvalidOptionError } from '../errors/invalid-option.error';
-import { createUnitContextId } from './nest-internals';
+import { createUnitContextId } from './scoped-instances';
 import { ScopedInstanceCollector } from './scoped-instance-collector';
 import { ServiceScope } from './service-scope.interface';
 import { createUnitOfWork, UnitOfWork } from './unit-of-work';

@@ -7,37 +7,14 @@ import {
   ModuleRef,
   REQUEST,
 } from '@nestjs/core';
+import { WrapperLike } from '../nest/nest-internals';
 
-// Every read of Nest internals the scope needs lives in this file. Nest has no public API to
-// list the instances it created for a context id (nestjs/nest#2809), so we read them off the
-// `InstanceWrapper`s. Each member below was checked against @nestjs/core 11.2 and 12.5, where
-// it has the same name and meaning; test/unit/scope runs on both majors to catch a drift.
+// What the scope reads off Nest's `InstanceWrapper`s (described once, in nest/nest-internals.ts):
+// Nest has no public API to list the instances it created for a context id (nestjs/nest#2809).
+// test/unit/scope runs on both majors to catch a drift.
 
-/** One provider instance in one context: Nest's `InstancePerContext`. @internal */
-interface InstanceHost {
-  instance: unknown;
-  isResolved?: boolean;
-}
-
-/**
- * The members of Nest's `InstanceWrapper` the scope reads. `values` and `transientMap` are
- * private in the typings; the rest is public API (`DiscoveryService` hands wrappers out).
- * @internal
- */
-export interface ScopedWrapper {
-  readonly token: InjectionToken;
-  readonly id: string;
-  readonly isTransient: boolean;
-  isDependencyTreeStatic(): boolean;
-  isDependencyTreeDurable(): boolean;
-  getCtorMetadata(): (ScopedWrapper | undefined)[] | undefined;
-  getPropertiesMetadata(): { wrapper: ScopedWrapper }[] | undefined;
-  getEnhancersMetadata(): (ScopedWrapper | undefined)[] | undefined;
-  /** Instance per context id (non-transient providers). */
-  readonly values: WeakMap<ContextId, InstanceHost>;
-  /** Instance per inquirer id, then per context id (transient providers). */
-  readonly transientMap?: Map<string, WeakMap<ContextId, InstanceHost>>;
-}
+/** The wrapper of a provider, as the scope reads it. @internal */
+export type ScopedWrapper = WrapperLike;
 
 /**
  * The wrapper `moduleRef.resolve(token, contextId, { strict: false })` resolves: the last link
@@ -67,7 +44,7 @@ export function findWrapper(
 export function scopedDependencies(wrapper: ScopedWrapper): ScopedWrapper[] {
   const all = [
     ...(wrapper.getCtorMetadata() ?? []),
-    ...(wrapper.getPropertiesMetadata() ?? []).map((property) => property.wrapper),
+    ...(wrapper.getPropertiesMetadata() ?? []).map((property) => property?.wrapper),
     ...(wrapper.getEnhancersMetadata() ?? []),
   ];
   return all.filter(
