@@ -1,7 +1,7 @@
 import { Injectable, ScopeOptions, SetMetadata } from '@nestjs/common';
-import { InvalidOptionError } from '../errors/invalid-option.error';
 import { HOSTED_SERVICE_METADATA } from '../hosting.constants';
 import { HostedService as HostedServiceContract } from '../interfaces/hosted-service.interface';
+import { finiteNumber, keysOf, knownKeys, optionsObject } from '../options/validate';
 
 /** Nest's `SCOPE_OPTIONS_METADATA` key (the same in Nest 11 and 12; not exported from the package root). */
 const SCOPE_OPTIONS_METADATA = 'scope:options';
@@ -19,6 +19,8 @@ export interface HostedServiceOptions {
    */
   order?: number;
 }
+
+const KEYS = keysOf<HostedServiceOptions>({ order: true });
 
 /**
  * The hosted-service contract (`start(signal)` / `stop(signal)`); see the interface docs.
@@ -39,9 +41,9 @@ export interface HostedService extends HostedServiceContract {}
  * class Migrations implements HostedService { async start() { ... } async stop() {} }
  */
 export function HostedService(options: HostedServiceOptions = {}): ClassDecorator {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('HostedService options', 'an object', options);
-  const order = options.order ?? 0;
-  if (typeof order !== 'number' || !Number.isFinite(order)) throw new InvalidOptionError('order', 'a finite number', options.order);
+  const given = optionsObject('HostedService options', options);
+  knownKeys(given, KEYS);
+  const order = finiteNumber('order', given.order, 0);
   return (target) => {
     // A bare `Injectable()` would replace a scope declared by an `@Injectable({ scope })` applied
     // before this decorator (written below it) or inherited, silently making the service a

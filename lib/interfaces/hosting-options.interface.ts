@@ -40,7 +40,8 @@ export interface HostedServicesModuleOptions {
    */
   keepAlive?: boolean;
   /**
-   * Where the host logs (context `Hosting`): a Nest `LoggerService`, or `false` for silence.
+   * Where everything the library logs goes (context `Hosting`): the host, the task queues and the
+   * timed services. A Nest `LoggerService`, or `false` for silence.
    * @default a Nest `Logger` with context `Hosting`
    */
   logger?: LoggerService | false;

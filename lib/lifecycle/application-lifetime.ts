@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidOptionError } from '../errors/invalid-option.error';
+import { check } from '../options/validate';
 import { HostingLogger } from '../hosting.logger';
 
 /** The lifetime events, in the order they fire. @publicApi */
@@ -74,9 +75,7 @@ export class HostApplicationLifetime {
    * @param exitCode an integer from 0 to 255
    */
   stopApplication(exitCode?: number): void {
-    if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)) {
-      throw new InvalidOptionError('exitCode', 'an integer from 0 to 255', exitCode);
-    }
+    if (exitCode !== undefined) check('exitCode', exitCode, isExitCode, 'an integer from 0 to 255');
     this.#requestedExitCode ??= exitCode;
     const reason: StopReason = { kind: 'application', exitCode };
     if (this.#stopRequester) this.#stopRequester(reason);
@@ -122,4 +121,8 @@ export class HostApplicationLifetime {
       this.#log.listenerFailed(event, error);
     }
   }
+}
+
+function isExitCode(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 255;
 }

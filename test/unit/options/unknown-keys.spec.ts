@@ -4,6 +4,7 @@ import {
   BackgroundTaskQueueModule,
   Channel,
   FakeClock,
+  HostedService,
   HostedServicesModule,
   InvalidOptionError,
   isHostingError,
@@ -28,6 +29,7 @@ describe('every options object rejects unknown keys', () => {
     ['new Channel', () => new Channel({ capasity: 5 } as never), 'capasity', 'capacity'],
     ['new PeriodicTimer', () => new PeriodicTimer(10, { clok: new FakeClock() } as never), 'clok', 'clock'],
     ['a TimedBackgroundService', () => new Timed({ period: 10, runOnstart: false } as never), 'runOnstart', 'runOnStart'],
+    ['@HostedService', () => HostedService({ ordr: 1 } as never), 'ordr', 'order'],
   ])('%s', (_what, create, unknown, known) => {
     let error: unknown;
     try {
