@@ -19,6 +19,8 @@ export const Messages = {
     `The hosted services stopped (${why}), but nothing can close the Nest application, so it stays open and the process does not exit: run it with \`await runHost(app)\` (README: "Running an application"), or close it yourself`,
   tookOverShutdownHooks: () => "runHost() handles SIGINT and SIGTERM: Nest's own shutdown hooks (enableShutdownHooks) were turned off",
   closeFailed: () => 'Closing the Nest application failed',
+  closeTimedOut: (ms: number) =>
+    `The Nest application did not close within ${ms}ms (shutdownTimeout plus a 1s grace for Nest's teardown): something in its teardown still runs (an HTTP request in flight keeps server.close() waiting: see forceCloseConnections); exiting anyway`,
   duplicateHostModule: (count: number, importers: string) =>
     `HostedServicesModule is imported ${count} times (${importers}), which would run every hosted service ${count} times: import HostedServicesModule.forRoot() once, in the root module (it is global, every module sees it)`,
   lazyHostedService: (name: string, module: string) =>

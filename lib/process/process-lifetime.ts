@@ -18,6 +18,8 @@ import { SignalListener } from './signal-listener';
 
 /** How long a re-raised signal may take to end the process before it exits with 128 + n anyway. */
 const RERAISE_GRACE_MS = 1_000;
+/** What Nest's teardown gets, at least, after the hosted services have used their budget. */
+export const TEARDOWN_GRACE_MS = 1_000;
 /**
  * How long a signal that arrives after the start but before `runHost(app)` waits for it (main()
  * is still in `app.listen()`): then runHost handles it gracefully; else it is left to whoever
@@ -59,6 +61,8 @@ export class ProcessLifetime {
   #cancelledBy: NodeJS.Signals | undefined;
   #forcedBy: NodeJS.Signals | undefined;
   #closeFailed = false;
+  /** Nest's teardown outlived the close's bound under runHost. */
+  #closeAbandoned = false;
   /** From the start until the application closed: the signal listener is on. */
   #active = false;
   /** A signal that came after the start with no runHost() yet: it may still come (`app.listen()`). */
@@ -84,7 +88,13 @@ export class ProcessLifetime {
   /** The exit code the run deserves so far. */
   get exitCode(): number {
     const outcome = this.#host?.outcome ?? { failed: false, abandoned: false };
-    return exitCodeFor({ ...outcome, forcedBy: outcome.forcedBy ?? this.#forcedBy, failed: outcome.failed || this.#closeFailed, cancelledBy: this.#cancelledBy });
+    return exitCodeFor({
+      ...outcome,
+      forcedBy: outcome.forcedBy ?? this.#forcedBy,
+      failed: outcome.failed || this.#closeFailed,
+      abandoned: outcome.abandoned || this.#closeAbandoned,
+      cancelledBy: this.#cancelledBy,
+    });
   }
 
   /** Why stopping began, if it has. */
@@ -203,15 +213,35 @@ export class ProcessLifetime {
 
   #onFinished: (() => void) | undefined;
 
+  /**
+   * Closes the application once, for at most `shutdownTimeout` plus {@link TEARDOWN_GRACE_MS}:
+   * the hosted services have the budget (the host enforces it), and Nest's teardown after them
+   * (providers' hooks, the HTTP server's close) gets what is left of it, and at least the grace.
+   * A teardown that outlives that bound (a request stalled mid-body keeps `server.close()`
+   * waiting) is abandoned: the process exits 124, saying so.
+   */
   #close(): void {
     const runner = this.#runner!;
     runner.closing ??= (async () => {
-      try {
-        await runner.app.close(this.#signal);
-      } catch (error) {
-        this.#closeFailed = true;
-        this.log.error(Messages.closeFailed(), error);
+      const budget = this.options.shutdownTimeout;
+      const bound = Number.isFinite(budget) ? budget + TEARDOWN_GRACE_MS : Infinity;
+      let timer: TimerHandle | undefined;
+      const timedOut = new Promise<'timedOut'>((resolve) => {
+        if (Number.isFinite(bound)) timer = this.clock.setTimer(() => resolve('timedOut'), bound);
+      });
+      const closed = runner.app.close(this.#signal).then(
+        () => 'closed' as const,
+        (error: unknown) => {
+          this.#closeFailed = true;
+          this.log.error(Messages.closeFailed(), error);
+          return 'closed' as const;
+        },
+      );
+      if ((await Promise.race([closed, timedOut])) === 'timedOut') {
+        this.#closeAbandoned = true;
+        this.log.errorLine(Messages.closeTimedOut(bound));
       }
+      timer?.cancel();
       this.#finish();
     })();
   }

@@ -172,4 +172,21 @@ describe('http sample under SIGTERM (real process)', () => {
     // Nest's teardown never got as far as closing the server: the forced exit ended the process.
     expect(worker.output).not.toContain('HTTP server closed');
   }, 15_000);
+
+  it('a request stalled mid-body cannot hold the process: runHost abandons the teardown at shutdownTimeout + 1 s and exits 124', async () => {
+    const { worker, port } = await start({ SHUTDOWN_MS: '500' });
+    // A client that sends half a body and then nothing: Node's server.close() waits for it.
+    const stalled = request({ host: '127.0.0.1', port, method: 'POST', path: '/orders', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    stalled.on('error', () => undefined); // reset when the process ends
+    await new Promise<void>((resolve) => stalled.write('{"id":', () => resolve()));
+    // A full round trip on another connection: by then the server has parsed the stalled headers.
+    expect(await send(port, 'GET', '/orders/none')).toMatchObject({ status: 404 });
+    worker.signal('SIGTERM');
+    const exit = await worker.exited;
+    stalled.destroy();
+    expect(exit).toMatchObject({ code: 124, signal: null });
+    expect(exit.ms).toBeLessThan(500 + 1_000 + 1_000);
+    expect(worker.output).toMatch(/The Nest application did not close within 1500ms/);
+    expect(worker.output).not.toContain('HTTP server closed');
+  }, 15_000);
 });
