@@ -16,7 +16,7 @@ export const Messages = {
   stoppingHost: (name: string) =>
     `Background service ${name} failed and backgroundServiceExceptionBehavior is 'stopHost': the application is stopping (set it to 'ignore' to keep running; the service is not restarted either way)`,
   noRunner: (why: string) =>
-    `The hosted services stopped (${why}), but nothing can close the Nest application, so it stays open and the process does not exit: run it with \`await runHost(app)\` (README: "Running an application"), or close it yourself`,
+    `The hosted services stopped (${why}), but nothing can close the Nest application: its teardown hooks do not run, and the process ends only if nothing else holds it open (an HTTP server or a microservice does), then with the run's exit code. Run the application with \`await runHost(app)\` (README: "Running an application"), or close it yourself`,
   tookOverShutdownHooks: () => "runHost() handles SIGINT and SIGTERM: Nest's own shutdown hooks (enableShutdownHooks) were turned off",
   closeFailed: () => 'Closing the Nest application failed',
   closeTimedOut: (ms: number) =>

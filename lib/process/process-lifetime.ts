@@ -182,10 +182,11 @@ export class ProcessLifetime {
     }
     if (host.state === 'started') this.lifetime.notify('stopping'); // refuse new work at once
     if (this.#runner) return this.#close();
-    // Nobody can close the application: stop what can be stopped, and say so.
-    if (reason.kind === 'fault') this.#writeExitCode(ExitCode.Fault, 'atLeast'); // a crashed worker never exits 0
+    if (host.state !== 'started') return; // already stopping (app.close(), a signal): the code is recorded
+    // Nobody can close the application: stop what can be stopped, and say so. A process that then
+    // ends by itself (nothing else holds it) ends with the run's code: a crashed worker never exits 0.
     if (reason.kind !== 'signal') this.log.errorLine(Messages.noRunner(describeReason(reason)));
-    void this.stopHost(reason);
+    void this.stopHost(reason).then(() => this.#writeExitCode(this.exitCode, 'atLeast'));
   }
 
   // ── runHost(app) ────────────────────────────────────────────────────────────────────────────

@@ -40,11 +40,19 @@ export function forThisNest(cells: readonly Cell[]): Array<[string, Cell]> {
 export type Expected =
   | { ends: 'code'; code: number }
   | { ends: 'signal'; signal: NodeJS.Signals }
-  /** Plain path: stopApplication()/a fault stops only the hosted services; the app stays open. */
+  /**
+   * Plain path: stopApplication()/a fault stops only the hosted services. An app with a server
+   * stays open; an application context has nothing holding it, so it ends by itself with the code.
+   */
   | { ends: 'stays-open'; thenSigterm: ReadonlyArray<{ code: number } | { signal: NodeJS.Signals }> };
 
 export function signalOf(cell: Cell): 'SIGINT' | 'SIGTERM' {
   return cell.signal ?? (cell.cause === 'sigint' ? 'SIGINT' : 'SIGTERM');
+}
+
+/** Whether the app holds the event loop open by itself (a server), once the hosted services stopped. */
+function holdsOpen(kind: Kind): boolean {
+  return kind !== 'context' && kind !== 'testing-context';
 }
 
 export function expected(cell: Cell): Expected {
@@ -59,11 +67,12 @@ export function expected(cell: Cell): Expected {
     case 'second-signal':
       return { ends: 'code', code: 128 + SIGNAL_NUMBERS[signal] };
     case 'fault':
-      return cell.run === 'runHost' ? { ends: 'code', code: 1 } : { ends: 'stays-open', thenSigterm: [{ code: 1 }] };
+      if (cell.run === 'runHost' || !holdsOpen(cell.kind)) return { ends: 'code', code: 1 };
+      return { ends: 'stays-open', thenSigterm: [{ code: 1 }] };
     default: {
       const code = STOP_CODES[cell.cause]!;
       // Once the app is closed by the SIGTERM, either the requested code or the signal's end is honest.
-      if (cell.run === 'runHost') return { ends: 'code', code };
+      if (cell.run === 'runHost' || !holdsOpen(cell.kind)) return { ends: 'code', code };
       return { ends: 'stays-open', thenSigterm: [{ code }, { signal: 'SIGTERM' }] };
     }
   }

@@ -110,7 +110,7 @@ async function bringAbout(cell: Cell, app: WorkerProcess): Promise<number[]> {
 async function checkStaysOpen(cell: Cell, app: WorkerProcess, ports: number[]): Promise<void> {
   await app.waitFor(/^EVENT hosted-stopped$/);
   const refusal = await app.waitFor(/ERROR .*\[Hosting\].*runHost\(app\)/);
-  expect(refusal).toMatch(/stays open/);
+  expect(refusal).toMatch(/nothing can close the Nest application/);
   const pokes = app.lines.filter((l) => /^EVENT poked /.test(l)).length;
   app.signal('SIGWINCH'); // still alive and responsive after the hosted services stopped
   await app.waitFor(new RegExp(`^EVENT poked n=${pokes + 1}$`));
