@@ -186,6 +186,7 @@ export class ProcessLifetime {
     // Nobody can close the application: stop what can be stopped, and say so. A process that then
     // ends by itself (nothing else holds it) ends with the run's code: a crashed worker never exits 0.
     if (reason.kind !== 'signal') this.log.errorLine(Messages.noRunner(describeReason(reason)));
+    if (reason.kind === 'fault') this.#writeExitCode(ExitCode.Fault, 'atLeast'); // at once, whatever the stop does
     void this.stopHost(reason).then(() => this.#writeExitCode(this.exitCode, 'atLeast'));
   }
 
@@ -320,7 +321,9 @@ export class ProcessLifetime {
 
   // ── The only writes of the exit code ────────────────────────────────────────────────────────
 
+  /** Sets `process.exitCode` to a non-zero `code`: if none is set yet, or (`atLeast`) if it is 0. */
   #writeExitCode(code: number, mode: 'unlessSet' | 'atLeast'): void {
+    if (code === ExitCode.Clean) return; // 0 is what an unset code means: writing it would say nothing
     const current = process.exitCode === undefined || process.exitCode === null ? undefined : Number(process.exitCode);
     if (mode === 'unlessSet' && current === undefined) process.exitCode = code;
     if (mode === 'atLeast' && !current) process.exitCode = code;

@@ -124,7 +124,7 @@ describe('HostApplicationLifetime through Nest', () => {
       process.exitCode = exitCodeBefore;
     });
 
-    it.each([undefined, 3])('stops the hosted services, logs an error that nothing can close the app (use runHost), and sets process.exitCode to the run’s code (exit code %p)', async (code) => {
+    it.each([undefined, 3])('stops the hosted services, logs an error that nothing can close the app (use runHost), and sets process.exitCode to a non-zero code asked for (exit code %p)', async (code) => {
       const logger = new CaptureLogger();
       const baseline = signalListeners();
       const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger }), FeatureModule], providers: [Beta, Quitter] });
@@ -151,13 +151,13 @@ describe('HostApplicationLifetime through Nest', () => {
       expect(lifetime.requestedExitCode).toBe(code);
       await flush(); // the code is written once the stop has completed
       // So that a process that ends by itself (nothing else holds it) ends with the code asked for.
-      expect(process.exitCode).toBe(code ?? 0);
+      expect(process.exitCode).toBe(code);
 
       // Closing the application later stops nothing twice and fires no event twice.
       await apps.close(app);
       expect(journal.of('stop')).toEqual(['Beta']);
       expect(journal.calls.filter((c) => c.startsWith('lifetime:'))).toEqual(['lifetime:stopping', 'lifetime:stopped']);
-      expect(process.exitCode).toBe(code ?? 0);
+      expect(process.exitCode).toBe(code);
       expect(signalListeners()).toEqual(baseline);
       expect(logger.messages('error')).toHaveLength(1); // the one refusal above, nothing else
     });
