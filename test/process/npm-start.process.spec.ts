@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import { Exit, SAMPLE } from './spawn-worker';
+import { SAMPLE, SpawnedProcess } from './spawn-worker';
 
 // `npm start` as a container runs it (`CMD ["npm", "start"]`): the runtime signals npm, the only
 // process it knows, and the worker must get that signal. npm forwards SIGTERM to the script's
@@ -15,89 +14,12 @@ const ROOT = join(__dirname, '..', '..');
 const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 /**
- * `npm <args>` run in the repository, its output read line by line. It runs in a process group of
- * its own so that everything it started can be killed, including a worker it failed to stop; the
- * group is killed after `boundMs`.
+ * `npm <args>` run in the repository, in a process group of its own so that everything it started
+ * can be killed, including a worker it failed to stop.
  */
-class NpmProcess {
-  readonly lines: string[] = [];
-  readonly exited: Promise<Exit>;
-  readonly #child: ChildProcess;
-  #signalledAt = performance.now();
-  #waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
-
+class NpmProcess extends SpawnedProcess {
   constructor(args: string[], boundMs = 15_000) {
-    this.#child = spawn('npm', args, {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let buffered = '';
-    const onData = (chunk: Buffer): void => {
-      const parts = (buffered + chunk.toString()).split('\n');
-      buffered = parts.pop() ?? '';
-      for (const line of parts) this.#line(stripVTControlCharacters(line));
-    };
-    this.#child.stdout!.on('data', onData);
-    this.#child.stderr!.on('data', onData);
-    let overstayed = false;
-    const guard = setTimeout(() => {
-      overstayed = true;
-      this.dispose();
-    }, boundMs);
-    this.exited = new Promise((resolve, reject) => {
-      this.#child.on('error', reject);
-      // 'exit', not 'close': an orphaned worker would hold the output pipes open after npm is gone.
-      this.#child.on('exit', (code, signal) => {
-        clearTimeout(guard);
-        if (overstayed) reject(new Error(`npm did not exit within ${boundMs}ms; output:\n${this.output}`));
-        else resolve({ code, signal, ms: performance.now() - this.#signalledAt });
-      });
-    });
-    this.exited.catch(() => undefined); // surfaced by the test that awaits it
-  }
-
-  get pid(): number {
-    return this.#child.pid!;
-  }
-
-  get output(): string {
-    return this.lines.join('\n');
-  }
-
-  /** Resolves with the first line (already seen or to come) matching `re`. */
-  waitFor(re: RegExp, timeoutMs = 10_000): Promise<string> {
-    const seen = this.lines.find((l) => re.test(l));
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${this.output}`)), timeoutMs);
-      this.#waiters.push({ re, resolve: (line) => (clearTimeout(timer), resolve(line)) });
-      void this.exited.then(() => {
-        // Rejects only if still waiting: a line that came just before exit has already resolved it.
-        setImmediate(() => reject(new Error(`npm exited before a line matching ${re}; output:\n${this.output}`)));
-      }, reject);
-    });
-  }
-
-  /** Signals npm's own process only, as `docker stop` does; never its process group. */
-  signal(signal: NodeJS.Signals): void {
-    this.#signalledAt = performance.now();
-    this.#child.kill(signal);
-  }
-
-  /** Kills npm's whole process group: npm, and whatever it left running (for afterEach). */
-  dispose(): void {
-    try {
-      process.kill(-this.pid, 'SIGKILL');
-    } catch {
-      // ESRCH: the group is already gone.
-    }
-  }
-
-  #line(line: string): void {
-    this.lines.push(line);
-    this.#waiters = this.#waiters.filter((w) => (w.re.test(line) ? (w.resolve(line), false) : true));
+    super('npm', args, { cwd: ROOT, group: true, boundMs });
   }
 }
 

@@ -15,24 +15,33 @@ export interface Exit {
   ms: number;
 }
 
-/** A spawned worker whose output the test reads line by line. */
-export class WorkerProcess {
+/** How to spawn a {@link SpawnedProcess}. */
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** In a process group of its own, killed whole by `dispose()` (for a process that starts others). */
+  group?: boolean;
+  /** Killed (and `exited` rejects) if still running after this long. */
+  boundMs?: number;
+}
+
+/** A spawned process whose output the test reads line by line, with a time bound. */
+export class SpawnedProcess {
   readonly lines: string[] = [];
   readonly exited: Promise<Exit>;
   #child: ChildProcess;
   #waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
   #signalledAt = performance.now();
   #guard: NodeJS.Timeout;
+  readonly #group: boolean;
 
-  /**
-   * Spawns `script`; if it is still running after `boundMs`, it is killed and `exited` rejects.
-   * `nodeArgs` go to node before the script (e.g. `--require` of a resolver hook).
-   */
-  constructor(script: string, env: Record<string, string> = {}, boundMs = 15_000, nodeArgs: readonly string[] = []) {
-    if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build:sample\` first`);
-    this.#child = spawn(process.execPath, [...nodeArgs, script], {
+  constructor(command: string, args: readonly string[], { env = {}, cwd, group = false, boundMs = 15_000 }: SpawnOptions = {}) {
+    this.#group = group;
+    this.#child = spawn(command, args, {
+      cwd,
       env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
     });
     let buffered = '';
     const onData = (chunk: Buffer): void => {
@@ -46,17 +55,23 @@ export class WorkerProcess {
     let overstayed = false;
     this.#guard = setTimeout(() => {
       overstayed = true;
-      this.#child.kill('SIGKILL');
+      this.dispose();
     }, boundMs);
     this.exited = new Promise((resolve, reject) => {
+      this.#child.on('error', reject);
+      // 'exit', not 'close': a process orphaned by a group leader would hold the pipes open.
       this.#child.on('exit', (code, signal) => {
         clearTimeout(this.#guard);
         if (buffered) this.#line(buffered);
-        if (overstayed) reject(new Error(`worker did not exit within ${boundMs}ms; output:\n${this.output}`));
+        if (overstayed) reject(new Error(`${command} did not exit within ${boundMs}ms; output:\n${this.output}`));
         else resolve({ code, signal, ms: performance.now() - this.#signalledAt });
       });
     });
     this.exited.catch(() => undefined); // surfaced by the test that awaits it
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
   }
 
   get output(): string {
@@ -74,22 +89,31 @@ export class WorkerProcess {
         // Rejects only if still waiting: a line that came just before exit has already resolved it.
         setImmediate(() => {
           clearTimeout(timer);
-          reject(new Error(`worker exited before a line matching ${re}; output:\n${this.output}`));
+          reject(new Error(`the process exited before a line matching ${re}; output:\n${this.output}`));
         });
       };
       void this.exited.then(onExit, onExit); // also when killed for outstaying its bound: no timer left behind
     });
   }
 
+  /** Signals the process itself (never its group, as `docker stop` signals only its PID 1). */
   signal(signal: NodeJS.Signals): void {
     this.#signalledAt = performance.now();
     this.#child.kill(signal);
   }
 
-  /** Kills the worker if it is still running (for afterEach). */
+  /** Kills the process if it is still running, and with `group` whatever it started (for afterEach). */
   dispose(): void {
-    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
     clearTimeout(this.#guard);
+    if (this.#group) {
+      try {
+        process.kill(-this.pid, 'SIGKILL');
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    } else if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      this.#child.kill('SIGKILL');
+    }
   }
 
   /** Index of the first line matching `re`, for order assertions (-1 if none). */
@@ -100,5 +124,17 @@ export class WorkerProcess {
   #line(line: string): void {
     this.lines.push(line);
     this.#waiters = this.#waiters.filter((w) => (w.re.test(line) ? (w.resolve(line), false) : true));
+  }
+}
+
+/** A spawned node script (a worker, a sample, a fixture app). */
+export class WorkerProcess extends SpawnedProcess {
+  /**
+   * Spawns `script`; if it is still running after `boundMs`, it is killed and `exited` rejects.
+   * `nodeArgs` go to node before the script (e.g. `--require` of a resolver hook).
+   */
+  constructor(script: string, env: Record<string, string> = {}, boundMs = 15_000, nodeArgs: readonly string[] = []) {
+    if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build:sample\` first`);
+    super(process.execPath, [...nodeArgs, script], { env, boundMs });
   }
 }
