@@ -50,21 +50,39 @@ async function main(): Promise<void> {
   const results = await sampleInterleaved(contenders, RUNS);
   const at = (kind: string, size: number): Summary => results.get(`${kind} ${size}`)!;
   const fixed = at('hosted', 0).median - at('plain', 0).median;
-  const perService = new Map(SIZES.filter((n) => n > 0).map((n) => [n, (at('hosted', n).median - at('plain', n).median - fixed) / n]));
+  const perService = new Map(
+    SIZES.filter((n) => n > 0).map((n) => [n, (at('hosted', n).median - at('plain', n).median - fixed) / n]),
+  );
   table(
-    ['N', 'plain µs median', 'min', 'max', 'hosted µs median', 'min', 'max', 'added µs', 'per service µs', 'target', 'result'],
+    [
+      'N',
+      'plain µs median',
+      'min',
+      'max',
+      'hosted µs median',
+      'min',
+      'max',
+      'added µs',
+      'per service µs',
+      'target',
+      'result',
+    ],
     SIZES.map((n) => {
       const added = at('hosted', n).median - at('plain', n).median;
       const per = perService.get(n);
       return [
-        String(n), ...spread(at('plain', n)), ...spread(at('hosted', n)), fmt(added),
+        String(n),
+        ...spread(at('plain', n)),
+        ...spread(at('hosted', n)),
+        fmt(added),
         per === undefined ? '(module, once)' : fmt(per),
         per === undefined ? '' : `≤ ${TARGET_US} µs`,
         per === undefined ? '' : n < RESOLVABLE ? 'n/a (noise)' : verdict(per <= TARGET_US),
       ];
     }),
   );
-  const slope = (at('hosted', 1000).median - at('hosted', 100).median - (at('plain', 1000).median - at('plain', 100).median)) / 900;
+  const slope =
+    (at('hosted', 1000).median - at('hosted', 100).median - (at('plain', 1000).median - at('plain', 100).median)) / 900;
   const linear = slope <= 1.5 * Math.max(perService.get(100)!, 1);
   note(
     `Per service = (hosted − plain − the N = 0 difference, ${fmt(fixed)} µs) / N. At N = 1 that is a difference ` +

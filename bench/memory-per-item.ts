@@ -21,45 +21,66 @@ const ignore = (): void => undefined;
 type Fill = () => Promise<unknown>;
 
 const FILLS: ReadonlyArray<[string, Fill]> = [
-  ['floor: plain array (`push`)', async () => {
-    const array: unknown[] = [];
-    for (let i = 0; i < ITEMS; i++) array.push(item);
-    return array;
-  }],
-  ['**nestjs-hosting** queue (consumer not started)', async () => {
-    const queue = new TaskQueue(normalizeTaskQueueOptions({ capacity: Infinity }), ignore);
-    for (let i = 0; i < ITEMS; i++) queue.tryEnqueue(item);
-    return queue;
-  }],
-  ['**nestjs-hosting** `Channel` (unbounded)', async () => {
-    const channel = new Channel<typeof item>();
-    for (let i = 0; i < ITEMS; i++) channel.writer.tryWrite(item);
-    return channel;
-  }],
-  ['fastq (callback API, paused)', async () => {
-    const queue = fastq((work: typeof item, done: fastq.done) => void work().then(done as () => void, done), 1);
-    queue.pause();
-    for (let i = 0; i < ITEMS; i++) queue.push(item);
-    return queue;
-  }],
-  ['fastq (promise API, paused)', async () => {
-    const queue = fastq.promise((work: typeof item) => work(), 1);
-    queue.pause();
-    for (let i = 0; i < ITEMS; i++) void queue.push(item);
-    return queue;
-  }],
-  ['async.queue (paused)', async () => {
-    const queue = asyncLib.queue((work: typeof item, done: () => void) => void work().then(done, done), 1);
-    queue.pause();
-    for (let i = 0; i < ITEMS; i++) queue.push(item, ignore);
-    return queue;
-  }],
-  ['p-queue (`autoStart: false`)', async () => {
-    const { default: PQueue } = await import('p-queue');
-    const queue = new PQueue({ autoStart: false });
-    for (let i = 0; i < ITEMS; i++) void queue.add(item);
-    return queue;
-  }],
+  [
+    'floor: plain array (`push`)',
+    async () => {
+      const array: unknown[] = [];
+      for (let i = 0; i < ITEMS; i++) array.push(item);
+      return array;
+    },
+  ],
+  [
+    '**nestjs-hosting** queue (consumer not started)',
+    async () => {
+      const queue = new TaskQueue(normalizeTaskQueueOptions({ capacity: Infinity }), ignore);
+      for (let i = 0; i < ITEMS; i++) queue.tryEnqueue(item);
+      return queue;
+    },
+  ],
+  [
+    '**nestjs-hosting** `Channel` (unbounded)',
+    async () => {
+      const channel = new Channel<typeof item>();
+      for (let i = 0; i < ITEMS; i++) channel.writer.tryWrite(item);
+      return channel;
+    },
+  ],
+  [
+    'fastq (callback API, paused)',
+    async () => {
+      const queue = fastq((work: typeof item, done: fastq.done) => void work().then(done as () => void, done), 1);
+      queue.pause();
+      for (let i = 0; i < ITEMS; i++) queue.push(item);
+      return queue;
+    },
+  ],
+  [
+    'fastq (promise API, paused)',
+    async () => {
+      const queue = fastq.promise((work: typeof item) => work(), 1);
+      queue.pause();
+      for (let i = 0; i < ITEMS; i++) void queue.push(item);
+      return queue;
+    },
+  ],
+  [
+    'async.queue (paused)',
+    async () => {
+      const queue = asyncLib.queue((work: typeof item, done: () => void) => void work().then(done, done), 1);
+      queue.pause();
+      for (let i = 0; i < ITEMS; i++) queue.push(item, ignore);
+      return queue;
+    },
+  ],
+  [
+    'p-queue (`autoStart: false`)',
+    async () => {
+      const { default: PQueue } = await import('p-queue');
+      const queue = new PQueue({ autoStart: false });
+      for (let i = 0; i < ITEMS; i++) void queue.add(item);
+      return queue;
+    },
+  ],
 ];
 const [FLOOR, OURS] = FILLS.map(([name]) => name) as [string, string];
 

@@ -65,7 +65,20 @@ function report(condition: 'idle' | 'load', results: Map<string, RunFigures[]>):
   const target = TARGET_P99[condition];
   const floorP99 = summarize(results.get(FLOOR)!.map((r) => r.p99)).median;
   table(
-    ['Timer', 'drift (ticks) median', 'min', 'max', 'p99 lateness ms median', 'min', 'max', 'worst ms', 'coalesced (all runs)', 'p99 × floor', 'target', 'result'],
+    [
+      'Timer',
+      'drift (ticks) median',
+      'min',
+      'max',
+      'p99 lateness ms median',
+      'min',
+      'max',
+      'worst ms',
+      'coalesced (all runs)',
+      'p99 × floor',
+      'target',
+      'result',
+    ],
     CONTENDERS.map(([name]) => {
       const runs = results.get(name)!;
       const drift = summarize(runs.map((r) => r.drift));
@@ -75,7 +88,9 @@ function report(condition: 'idle' | 'load', results: Map<string, RunFigures[]>):
       const pass = Math.max(Math.abs(drift.min), Math.abs(drift.max)) === 0 && p99.median <= target;
       return [
         name,
-        fmt(drift.median), fmt(drift.min), fmt(drift.max),
+        fmt(drift.median),
+        fmt(drift.min),
+        fmt(drift.max),
         ...spread(p99),
         fmt(worst),
         String(runs.reduce((sum, r) => sum + r.coalesced, 0)),

@@ -3,7 +3,15 @@
  * the last one has run. Bulk: everything is pushed, then drained. Backpressured: at most 1024
  * items wait, and the producer waits for room. Concurrency 1 and 8.
  */
-import { asyncQueue, fastqCallback, fastqPromise, floor, oursAwaitEach, oursTryFirst, pQueue } from './contenders/queues';
+import {
+  asyncQueue,
+  fastqCallback,
+  fastqPromise,
+  floor,
+  oursAwaitEach,
+  oursTryFirst,
+  pQueue,
+} from './contenders/queues';
 import { QueueRunner, QueueRunSpec } from './contenders/countdown';
 import { pick, RUNS } from './harness/mode';
 import { fmt, heading, spread, table, verdict } from './harness/report';
@@ -33,7 +41,10 @@ const OTHERS: ReadonlyArray<[string, QueueRunner]> = [
 function contenders(bulk: boolean): { rows: ReadonlyArray<[string, QueueRunner]>; comparable: string } {
   const ours: ReadonlyArray<[string, QueueRunner]> = bulk
     ? [[OURS_BULK, oursAwaitEach]]
-    : [[OURS_AWAIT, oursAwaitEach], [OURS_TRY, oursTryFirst]];
+    : [
+        [OURS_AWAIT, oursAwaitEach],
+        [OURS_TRY, oursTryFirst],
+      ];
   return { rows: [[FLOOR, floor], ...ours, ...OTHERS], comparable: bulk ? OURS_BULK : OURS_TRY };
 }
 
@@ -63,7 +74,9 @@ async function main(): Promise<void> {
         { settleMs: SETTLE_MS },
       );
       const floorMedian = results.get(FLOOR)!.median;
-      console.log(`### Concurrency ${concurrency}, ${capacity === Infinity ? 'bulk' : `backpressured (${CAPACITY} waiting)`}\n`);
+      console.log(
+        `### Concurrency ${concurrency}, ${capacity === Infinity ? 'bulk' : `backpressured (${CAPACITY} waiting)`}\n`,
+      );
       table(
         ['Contender', 'ns/item median', 'min', 'max', '× floor', 'target', 'result'],
         rows.map(([name]) => {

@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   }
   const pass = (all.match(/\bPASS\b/g) ?? []).length;
   const miss = (all.match(/\bMISS\b/g) ?? []).length;
-  const summary = `Targets: ${pass} PASS, ${miss} MISS${crashed.length ? `; crashed: ${crashed.join(', ')}` : ''}. ` +
+  const summary =
+    `Targets: ${pass} PASS, ${miss} MISS${crashed.length ? `; crashed: ${crashed.join(', ')}` : ''}. ` +
     `${subjects.length} subject(s) in ${((performance.now() - started) / 1000).toFixed(1)} s (${durations.join(', ')}).`;
   console.log(summary);
   if (outFile) writeFileSync(outFile, `${all}${summary}\n`);

@@ -3,7 +3,11 @@ import { Clock, SystemClock } from './clock/clock';
 import { InvalidOptionError } from './errors/invalid-option.error';
 import { HOSTING_OPTIONS } from './hosting.constants';
 import { HostingLogger } from './hosting.logger';
-import { HostedServicesModuleAsyncOptions, HostedServicesModuleOptions, HostedServicesOptionsFactory } from './interfaces/hosting-options.interface';
+import {
+  HostedServicesModuleAsyncOptions,
+  HostedServicesModuleOptions,
+  HostedServicesOptionsFactory,
+} from './interfaces/hosting-options.interface';
 import { HostApplicationLifetime } from './lifecycle/application-lifetime';
 import { HostedServicesOrchestrator } from './nest/hosted-services.orchestrator';
 import { NormalizedHostingOptions, normalizeOptions } from './options/normalize-options';
@@ -16,7 +20,15 @@ import { ServiceScopeFactory } from './scope/service-scope-factory';
 // exported so that the library's other modules (the task queues) log where, and only if, the host
 // does, hand back their items on a forced exit, and claim their names once per application; and
 // so that runHost(app) finds the process lifetime of the app it runs.
-const EXPORTS = [HostApplicationLifetime, Clock, ServiceScopeFactory, HostingLogger, ForcedExitHooks, QueueRegistry, ProcessLifetime];
+const EXPORTS = [
+  HostApplicationLifetime,
+  Clock,
+  ServiceScopeFactory,
+  HostingLogger,
+  ForcedExitHooks,
+  QueueRegistry,
+  ProcessLifetime,
+];
 
 /**
  * Hosts every `@HostedService()` provider of the application: starts them in order once the
@@ -39,12 +51,20 @@ export class HostedServicesModule {
   static forRootAsync(options: HostedServicesModuleAsyncOptions): DynamicModule {
     const ways = [options?.useFactory, options?.useClass, options?.useExisting].filter((w) => w !== undefined);
     if (ways.length !== 1) {
-      throw new InvalidOptionError('forRootAsync options', 'an object with exactly one of useFactory, useClass, useExisting', options);
+      throw new InvalidOptionError(
+        'forRootAsync options',
+        'an object with exactly one of useFactory, useClass, useExisting',
+        options,
+      );
     }
     const providers: Provider[] = [];
     if (options.useFactory) {
       const factory = options.useFactory;
-      providers.push({ provide: HOSTING_OPTIONS, useFactory: async (...args: unknown[]) => normalizeOptions(await factory(...args)), inject: options.inject ?? [] });
+      providers.push({
+        provide: HOSTING_OPTIONS,
+        useFactory: async (...args: unknown[]) => normalizeOptions(await factory(...args)),
+        inject: options.inject ?? [],
+      });
     } else {
       const type = (options.useClass ?? options.useExisting)!;
       if (options.useClass) providers.push(type);
@@ -64,7 +84,11 @@ function createModule(optionProviders: Provider[]): DynamicModule {
     global: true,
     providers: [
       ...optionProviders,
-      { provide: HostingLogger, useFactory: (options: NormalizedHostingOptions) => new HostingLogger(options.logger), inject: [HOSTING_OPTIONS] },
+      {
+        provide: HostingLogger,
+        useFactory: (options: NormalizedHostingOptions) => new HostingLogger(options.logger),
+        inject: [HOSTING_OPTIONS],
+      },
       { provide: Clock, useClass: SystemClock },
       HostApplicationLifetime,
       ServiceScopeFactory,

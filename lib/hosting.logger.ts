@@ -23,7 +23,8 @@ export class HostingLogger {
   }
 
   hostStarted(count: number, ms: number): void {
-    if (this.logger) this.logger.log(`Started ${count} hosted service${count === 1 ? '' : 's'} in ${formatMs(ms)}`, CONTEXT);
+    if (this.logger)
+      this.logger.log(`Started ${count} hosted service${count === 1 ? '' : 's'} in ${formatMs(ms)}`, CONTEXT);
   }
 
   hostStopping(reason: string): void {
@@ -39,7 +40,8 @@ export class HostingLogger {
   }
 
   startFailed(error: unknown): void {
-    if (isHostingError(error, 'HOSTING_START_CANCELLED')) this.warn(`${(error as Error).message}; the services that had started are being stopped`);
+    if (isHostingError(error, 'HOSTING_START_CANCELLED'))
+      this.warn(`${(error as Error).message}; the services that had started are being stopped`);
     else this.error('Hosted services failed to start; the services that had started are being stopped', error);
   }
 
@@ -57,7 +59,11 @@ export class HostingLogger {
   abandoned(why: string, entries: ReadonlyArray<{ name: string; ms: number; what: string }>): void {
     if (!this.logger || entries.length === 0) return;
     const list = entries.map((e) => `${e.name} (${e.what}, running for ${formatMs(e.ms)})`).join('; ');
-    this.logger.error(`${why}; abandoned ${entries.length} hosted service${entries.length === 1 ? '' : 's'}: ${list}`, undefined, CONTEXT);
+    this.logger.error(
+      `${why}; abandoned ${entries.length} hosted service${entries.length === 1 ? '' : 's'}: ${list}`,
+      undefined,
+      CONTEXT,
+    );
   }
 
   /** A timed service's run threw; the schedule goes on. */

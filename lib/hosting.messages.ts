@@ -3,7 +3,8 @@
  * @internal
  */
 export const Messages = {
-  startTimeout: (ms: number, running: string) => `Hosted services did not start within startupTimeout (${ms}ms); still starting: ${running}`,
+  startTimeout: (ms: number, running: string) =>
+    `Hosted services did not start within startupTimeout (${ms}ms); still starting: ${running}`,
   startCancelled: (reason: string) => `Startup of the hosted services was cancelled: ${reason}`,
   startFailed: (count: number) => `${count} hosted services failed to start`,
   stopFailed: (count: number) => `${count} hosted services failed to stop`,
@@ -17,7 +18,8 @@ export const Messages = {
     `Background service ${name} failed and backgroundServiceExceptionBehavior is 'stopHost': the application is stopping (set it to 'ignore' to keep running; the service is not restarted either way)`,
   noRunner: (why: string) =>
     `The hosted services stopped (${why}), but nothing can close the Nest application: its teardown hooks do not run, and the process ends only if nothing else holds it open (an HTTP server or a microservice does), then with the run's exit code. Run the application with \`await runHost(app)\` (README: "Running an application"), or close it yourself`,
-  tookOverShutdownHooks: () => "runHost() handles SIGINT and SIGTERM: Nest's own shutdown hooks (enableShutdownHooks) were turned off",
+  tookOverShutdownHooks: () =>
+    "runHost() handles SIGINT and SIGTERM: Nest's own shutdown hooks (enableShutdownHooks) were turned off",
   closeFailed: () => 'Closing the Nest application failed',
   closeTimedOut: (ms: number) =>
     `The Nest application did not close within ${ms}ms (shutdownTimeout plus a 1s grace for Nest's teardown): something in its teardown still runs (an HTTP request in flight keeps server.close() waiting: see forceCloseConnections); exiting anyway`,

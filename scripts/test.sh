@@ -26,6 +26,7 @@ suite() {
 
 check "typecheck (tsc --noEmit, strict)" npx tsc -p tsconfig.json --noEmit
 check "lint (typescript-eslint, no-floating-promises)" npx eslint lib test sample
+check "format (prettier --check, print width 120)" npx prettier --check --log-level warn lib test sample bench scripts
 check "build (library)" npm run -s build
 check "build (sample and process fixtures)" npm run -s build:sample
 suite "jest, Nest 12 (unit, e2e, real processes)" npx jest

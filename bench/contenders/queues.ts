@@ -119,7 +119,12 @@ interface Emptying {
  * never yield, so the queue cannot empty while the producer runs. One wait per `capacity` items:
  * the wake-up policy costs them nothing measurable.
  */
-async function produce(spec: QueueRunSpec, countdown: Countdown, queue: Emptying, push: (item: Item) => void): Promise<number> {
+async function produce(
+  spec: QueueRunSpec,
+  countdown: Countdown,
+  queue: Emptying,
+  push: (item: Item) => void,
+): Promise<number> {
   const { items, capacity } = spec;
   const { item } = countdown;
   const untilEmpty = (): Promise<void> =>

@@ -24,14 +24,17 @@ export const deadlineTimeout: TickRunner = (periods, periodMs) =>
     const start = performance.now();
     const arm = (): void => {
       const due = start + (arrivals.length + 1) * periodMs;
-      setTimeout(() => {
-        const now = performance.now();
-        // Node rounds timeouts to whole ms, so a timer can fire a little early: wait out the rest.
-        if (now < due) return arm();
-        arrivals.push(now - start);
-        if (arrivals.length < periods) arm();
-        else resolve(inOrder(arrivals));
-      }, Math.max(0, due - performance.now()));
+      setTimeout(
+        () => {
+          const now = performance.now();
+          // Node rounds timeouts to whole ms, so a timer can fire a little early: wait out the rest.
+          if (now < due) return arm();
+          arrivals.push(now - start);
+          if (arrivals.length < periods) arm();
+          else resolve(inOrder(arrivals));
+        },
+        Math.max(0, due - performance.now()),
+      );
     };
     arm();
   });

@@ -26,7 +26,8 @@ export function spread(summary: Summary): [string, string, string] {
 
 /** Prints a Markdown table. */
 export function table(columns: readonly string[], rows: readonly (readonly Cell[])[]): void {
-  const line = (cells: readonly Cell[]): string => `| ${cells.map((c) => (typeof c === 'number' ? fmt(c) : c)).join(' | ')} |`;
+  const line = (cells: readonly Cell[]): string =>
+    `| ${cells.map((c) => (typeof c === 'number' ? fmt(c) : c)).join(' | ')} |`;
   const align = columns.map((_, i) => (i === 0 ? '---' : '---:'));
   console.log([line(columns), line(align), ...rows.map(line)].join('\n'));
   console.log();
@@ -42,7 +43,9 @@ export function heading(title: string, what: string, runs = RUNS): void {
 /** Node version and machine, on one line: figures mean nothing without them. */
 export function machineNotes(runs = RUNS): string {
   const cpu = cpus();
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return [
     `Node ${process.version} (V8 ${process.versions.v8})`,
     `${platform()} ${release()}`,

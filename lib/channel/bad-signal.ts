@@ -8,5 +8,7 @@ import { isAbortSignal } from '../utils/abort';
  * @internal
  */
 export function badSignal(signal: unknown): Promise<never> | undefined {
-  return signal === undefined || isAbortSignal(signal) ? undefined : Promise.reject(new InvalidOptionError('signal', 'an AbortSignal', signal));
+  return signal === undefined || isAbortSignal(signal)
+    ? undefined
+    : Promise.reject(new InvalidOptionError('signal', 'an AbortSignal', signal));
 }

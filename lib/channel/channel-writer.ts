@@ -6,7 +6,6 @@ import { undefinedItemError } from './resolve-channel-options';
 import { RESOLVED, RESOLVED_FALSE, RESOLVED_TRUE, rejected } from './settled';
 import { Waiter } from './waiter';
 
-
 /**
  * The writing half of a {@link Channel}. Any number of producers may share it.
  *

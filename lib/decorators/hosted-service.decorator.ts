@@ -52,4 +52,3 @@ export function HostedService(options: HostedServiceOptions = {}): ClassDecorato
     SetMetadata(HOSTED_SERVICE_METADATA, { order })(target);
   };
 }
-

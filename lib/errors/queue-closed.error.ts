@@ -7,6 +7,9 @@ import { HostingError } from './hosting-error';
  */
 export class QueueClosedError extends HostingError {
   constructor(queue: string) {
-    super('HOSTING_QUEUE_CLOSED', `Queue "${queue}" is closed: the application is stopping and accepts no new work items`);
+    super(
+      'HOSTING_QUEUE_CLOSED',
+      `Queue "${queue}" is closed: the application is stopping and accepts no new work items`,
+    );
   }
 }

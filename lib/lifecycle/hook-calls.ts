@@ -50,8 +50,13 @@ export class HookCalls {
    */
   abandoned(now: number, executing: ReadonlyArray<{ service: HostedServiceEntry; ms: number }>): Abandoned[] {
     const running = [...this.#running];
-    const entries: Abandoned[] = [...this.#gaveUp.splice(0), ...running.map((c) => ({ name: c.service.name, what: c.phase, ms: now - c.since }))];
-    for (const e of executing) if (!running.some((c) => c.service === e.service)) entries.push({ name: e.service.name, what: 'execute', ms: e.ms });
+    const entries: Abandoned[] = [
+      ...this.#gaveUp.splice(0),
+      ...running.map((c) => ({ name: c.service.name, what: c.phase, ms: now - c.since })),
+    ];
+    for (const e of executing)
+      if (!running.some((c) => c.service === e.service))
+        entries.push({ name: e.service.name, what: 'execute', ms: e.ms });
     return entries;
   }
 }

@@ -113,7 +113,10 @@ export class Host {
     const controller = (this.#startController = new AbortController());
     let timer: TimerHandle | undefined;
     if (Number.isFinite(this.options.startupTimeout)) {
-      const fire = (): void => controller.abort(new HostStartTimeoutError(this.options.startupTimeout, this.#calls.describeRunning(this.clock.now())));
+      const fire = (): void =>
+        controller.abort(
+          new HostStartTimeoutError(this.options.startupTimeout, this.#calls.describeRunning(this.clock.now())),
+        );
       timer = this.clock.setTimer(fire, this.options.startupTimeout);
     }
     this.log.hostStarting(this.entries.length);
@@ -135,12 +138,22 @@ export class Host {
     this.lifetime.notify('started');
   }
 
-  async #startPhase(phase: Phase, services: readonly HostedServiceEntry[], signal: AbortSignal): Promise<HostedServiceEntry[]> {
+  async #startPhase(
+    phase: Phase,
+    services: readonly HostedServiceEntry[],
+    signal: AbortSignal,
+  ): Promise<HostedServiceEntry[]> {
     const concurrent = this.options.servicesStartConcurrently;
-    const result = await runPhase(services, (s) => this.#call(s, phase, signal), { concurrent, stopOnError: !concurrent, signal, callAfterAbort: false });
+    const result = await runPhase(services, (s) => this.#call(s, phase, signal), {
+      concurrent,
+      stopOnError: !concurrent,
+      signal,
+      callAfterAbort: false,
+    });
     if (phase === 'start') this.#started = result.completed; // so a rollback stops exactly these
     if (signal.aborted) throw signal.reason;
-    if (result.errors.length > 0) throw combineErrors(result.errors, 'HOSTING_START_FAILED', Messages.startFailed(result.errors.length));
+    if (result.errors.length > 0)
+      throw combineErrors(result.errors, 'HOSTING_START_FAILED', Messages.startFailed(result.errors.length));
     return result.completed;
   }
 
@@ -158,7 +171,8 @@ export class Host {
     if (this.#state !== 'started') return; // never started, or a failed start already rolled back
     await this.#stopStarted(describeReason(reason));
     this.#state = 'stopped';
-    if (this.#stopErrors.length > 0) throw combineErrors(this.#stopErrors, 'HOSTING_STOP_FAILED', Messages.stopFailed(this.#stopErrors.length));
+    if (this.#stopErrors.length > 0)
+      throw combineErrors(this.#stopErrors, 'HOSTING_STOP_FAILED', Messages.stopFailed(this.#stopErrors.length));
   }
 
   /** Stops the started services in reverse, under the shutdown budget (also the start rollback). */
@@ -169,11 +183,21 @@ export class Host {
     this.log.hostStopping(why);
     const signal = this.#stopController.signal;
     const budget = this.options.shutdownTimeout;
-    const timer = Number.isFinite(budget) ? this.clock.setTimer(() => this.#stopController.abort(new Error(`shutdownTimeout (${budget}ms) elapsed`)), budget) : undefined;
+    const timer = Number.isFinite(budget)
+      ? this.clock.setTimer(
+          () => this.#stopController.abort(new Error(`shutdownTimeout (${budget}ms) elapsed`)),
+          budget,
+        )
+      : undefined;
     const services = [...this.#started].reverse();
     for (const phase of ['stopping', 'stop', 'stopped'] as const) {
       const concurrent = this.options.servicesStopConcurrently;
-      const result = await runPhase(services, (s) => this.#call(s, phase, signal), { concurrent, stopOnError: false, signal, callAfterAbort: true });
+      const result = await runPhase(services, (s) => this.#call(s, phase, signal), {
+        concurrent,
+        stopOnError: false,
+        signal,
+        callAfterAbort: true,
+      });
       this.#stopErrors.push(...result.errors.filter((e) => !isAbortCaused(e, signal)));
     }
     timer?.cancel();

@@ -14,14 +14,24 @@ export function assertSingleHostModule(modules: Iterable<ModuleLike>): void {
   const hosts = all.filter((m) => isHostModule(m.metatype));
   if (hosts.length <= 1) return;
   // Not `moduleRef.imports`: Nest links a global module into every module's imports.
-  const importers = all.filter((m) => !isHostModule(m.metatype) && declaredImports(m.metatype).some((i) => isHostModule(i))).map((m) => m.name);
-  throw new MisconfigurationError(Messages.duplicateHostModule(hosts.length, importers.length > 0 ? `by ${importers.join(', ')}` : 'by several modules'));
+  const importers = all
+    .filter((m) => !isHostModule(m.metatype) && declaredImports(m.metatype).some((i) => isHostModule(i)))
+    .map((m) => m.name);
+  throw new MisconfigurationError(
+    Messages.duplicateHostModule(
+      hosts.length,
+      importers.length > 0 ? `by ${importers.join(', ')}` : 'by several modules',
+    ),
+  );
 }
 
 /** The `imports` a module class declares in `@Module()`, as module classes. */
 function declaredImports(metatype: unknown): unknown[] {
-  const imports = (typeof metatype === 'function' ? (Reflect.getMetadata('imports', metatype) as unknown[] | undefined) : undefined) ?? [];
-  return imports.map((i) => (typeof i === 'object' && i !== null && 'module' in i ? (i).module : i));
+  const imports =
+    (typeof metatype === 'function'
+      ? (Reflect.getMetadata('imports', metatype) as unknown[] | undefined)
+      : undefined) ?? [];
+  return imports.map((i) => (typeof i === 'object' && i !== null && 'module' in i ? i.module : i));
 }
 
 /** By name, not identity: two copies of the package in one app are as much a duplicate. */

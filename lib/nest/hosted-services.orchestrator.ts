@@ -1,4 +1,12 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { Clock } from '../clock/clock';
 import { HOSTING_OPTIONS } from '../hosting.constants';
@@ -21,7 +29,9 @@ import { ModuleLike, modulesOf } from './nest-internals';
  * @internal
  */
 @Injectable()
-export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+export class HostedServicesOrchestrator
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown
+{
   readonly #bridge = new LifecycleBridge();
   #host: Host | undefined;
   #restoreLateGuard: (() => void) | undefined;
@@ -49,7 +59,9 @@ export class HostedServicesOrchestrator implements OnModuleInit, OnApplicationBo
       const target = instance as unknown as Record<symbol, unknown>;
       if (HOSTING_LOGGER in target && target[HOSTING_LOGGER] === undefined) target[HOSTING_LOGGER] = this.log;
     }
-    this.#host = new Host(entries, this.options, this.clock, this.log, this.lifetime, (r) => this.process.requestStop(r));
+    this.#host = new Host(entries, this.options, this.clock, this.log, this.lifetime, (r) =>
+      this.process.requestStop(r),
+    );
     this.process.attach(this.#host);
     this.lifetime.attach(this.log, (r) => this.process.requestStop(r));
     this.#restoreLateGuard = refuseLateHostedServices(this.modules);

@@ -64,7 +64,11 @@ export class LifecycleBridge {
   }
 
   /** Installs the wrapper as an own property; false if the instance does not allow it (frozen, sealed). */
-  #wrap(instance: object, hook: string, make: (original: Hook | undefined, args: unknown[]) => () => Promise<unknown>): boolean {
+  #wrap(
+    instance: object,
+    hook: string,
+    make: (original: Hook | undefined, args: unknown[]) => () => Promise<unknown>,
+  ): boolean {
     const target = instance as Record<string, unknown>;
     const own = Object.getOwnPropertyDescriptor(target, hook);
     if (own ? !own.configurable : !Object.isExtensible(target)) return false;

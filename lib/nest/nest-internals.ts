@@ -78,7 +78,8 @@ export function* hookedInstances(moduleRef: ModuleLike): Generator<{ instance: o
       if (!wrapper.isDependencyTreeStatic()) continue;
       const name = typeof wrapper.name === 'string' && wrapper.name ? wrapper.name : String(wrapper.name);
       if (wrapper.isTransient) {
-        for (const t of wrapper.getStaticTransientInstances()) if (isObject(t?.instance)) yield { instance: t.instance, name };
+        for (const t of wrapper.getStaticTransientInstances())
+          if (isObject(t?.instance)) yield { instance: t.instance, name };
       } else if (isObject(wrapper.instance)) {
         yield { instance: wrapper.instance, name };
       }
@@ -110,7 +111,11 @@ export interface ClosableApplication {
  * @internal
  */
 export function releaseNestShutdownHooks(app: object): boolean {
-  const context = app as { unsubscribeFromProcessSignals?: () => void; shutdownCleanupRef?: unknown; shutdownCleanupRefs?: Map<unknown, unknown> };
+  const context = app as {
+    unsubscribeFromProcessSignals?: () => void;
+    shutdownCleanupRef?: unknown;
+    shutdownCleanupRefs?: Map<unknown, unknown>;
+  };
   const enabled = context.shutdownCleanupRef !== undefined || (context.shutdownCleanupRefs?.size ?? 0) > 0;
   if (typeof context.unsubscribeFromProcessSignals === 'function') context.unsubscribeFromProcessSignals();
   // Nest 11 keeps the reference after unsubscribing; drop it so a later check reads "off".
@@ -126,11 +131,17 @@ export function releaseNestShutdownHooks(app: object): boolean {
  * provider is instantiated. The hooks are own properties, removed by the returned function.
  * @internal
  */
-export function onLateProvider(modules: Map<unknown, unknown>, check: (provider: unknown, moduleName: string) => void): () => void {
+export function onLateProvider(
+  modules: Map<unknown, unknown>,
+  check: (provider: unknown, moduleName: string) => void,
+): () => void {
   const restores: Array<() => void> = [];
   const originalSet = modules.set.bind(modules);
   const set = (key: unknown, moduleRef: unknown): Map<unknown, unknown> => {
-    const late = moduleRef as { addProvider?: (provider: unknown, ...rest: unknown[]) => unknown; name?: string } | null;
+    const late = moduleRef as {
+      addProvider?: (provider: unknown, ...rest: unknown[]) => unknown;
+      name?: string;
+    } | null;
     if (late && typeof late.addProvider === 'function' && !Object.prototype.hasOwnProperty.call(late, 'addProvider')) {
       const addProvider = late.addProvider;
       late.addProvider = function (this: unknown, provider: unknown, ...rest: unknown[]): unknown {

@@ -33,7 +33,10 @@ export class ForcedExitHooks {
   /** Runs every participant and waits for them, for at most `budgetMs`. Never rejects. */
   async run(signal: NodeJS.Signals, budgetMs = FORCED_HANDBACK_MS): Promise<void> {
     const deadline = new AbortController();
-    const timer = this.clock.setTimer(() => deadline.abort(new Error(`the forced exit's budget (${budgetMs}ms) elapsed`)), budgetMs);
+    const timer = this.clock.setTimer(
+      () => deadline.abort(new Error(`the forced exit's budget (${budgetMs}ms) elapsed`)),
+      budgetMs,
+    );
     const runs = [...this.#participants].map(async (participant) => {
       try {
         await participant(signal, deadline.signal);
@@ -41,7 +44,9 @@ export class ForcedExitHooks {
         // A participant logs its own failures; a forced exit goes on regardless.
       }
     });
-    const expired = new Promise<void>((resolve) => deadline.signal.addEventListener('abort', () => resolve(), { once: true }));
+    const expired = new Promise<void>((resolve) =>
+      deadline.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     await Promise.race([Promise.all(runs), expired]);
     timer.cancel();
   }

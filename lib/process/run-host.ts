@@ -25,15 +25,25 @@ import { ProcessLifetime } from './process-lifetime';
  */
 export async function runHost(app: INestApplicationContext): Promise<void> {
   const closable = app as unknown as Partial<ClosableApplication> | null;
-  if (typeof closable?.close !== 'function' || typeof closable.get !== 'function' || typeof closable.init !== 'function') {
-    throw new InvalidOptionError('app', 'a Nest application or application context (from NestFactory.create*() or a TestingModule)', app);
+  if (
+    typeof closable?.close !== 'function' ||
+    typeof closable.get !== 'function' ||
+    typeof closable.init !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      'app',
+      'a Nest application or application context (from NestFactory.create*() or a TestingModule)',
+      app,
+    );
   }
   await closable.init();
   let lifetime: ProcessLifetime;
   try {
     lifetime = closable.get(ProcessLifetime, { strict: false });
   } catch {
-    throw new MisconfigurationError('runHost(app): the application does not import HostedServicesModule: add HostedServicesModule.forRoot() to the root module\'s imports');
+    throw new MisconfigurationError(
+      "runHost(app): the application does not import HostedServicesModule: add HostedServicesModule.forRoot() to the root module's imports",
+    );
   }
   return lifetime.run(closable as ClosableApplication);
 }

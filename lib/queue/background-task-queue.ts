@@ -127,9 +127,11 @@ export class TaskQueue extends BackgroundTaskQueue {
   }
 
   #item(work: WorkItem, options: EnqueueOptions | undefined): QueuedItem {
-    if (typeof work !== 'function') throw new InvalidOptionError('work', 'a function (signal, context) => void | Promise<void>', work);
+    if (typeof work !== 'function')
+      throw new InvalidOptionError('work', 'a function (signal, context) => void | Promise<void>', work);
     const signal: unknown = options?.signal;
-    if (signal !== undefined && !isAbortSignal(signal)) throw new InvalidOptionError('signal', 'an AbortSignal', signal);
+    if (signal !== undefined && !isAbortSignal(signal))
+      throw new InvalidOptionError('signal', 'an AbortSignal', signal);
     const label = options?.label;
     if (label === undefined) return work;
     if (typeof label !== 'string') throw new InvalidOptionError('label', 'a string', label);

@@ -41,7 +41,11 @@ export class HandBack {
     const onUnprocessed: OnUnprocessed | undefined = this.queue.options.onUnprocessed;
     if (!onUnprocessed) {
       // A forced exit has already named its items in its error line.
-      if (reason !== 'forced') this.log.notTaken(items.map((i) => i.label), reason);
+      if (reason !== 'forced')
+        this.log.notTaken(
+          items.map((i) => i.label),
+          reason,
+        );
       return Promise.resolve();
     }
     const call = this.#call(onUnprocessed, items, reason);

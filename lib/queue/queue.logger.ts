@@ -24,7 +24,9 @@ export class QueueLogger {
   /** Items handed back with no `onUnprocessed` to take them: the log is all that is left of them. */
   notTaken(labels: readonly string[], reason: UnprocessedReason): void {
     const list = labels.join(', ');
-    this.log.warn(`Queue "${this.queue}": ${labels.length} work item(s) not run (${reason}) and no onUnprocessed callback to take them: ${list}`);
+    this.log.warn(
+      `Queue "${this.queue}": ${labels.length} work item(s) not run (${reason}) and no onUnprocessed callback to take them: ${list}`,
+    );
   }
 
   handBackFailed(count: number, error: unknown): void {
@@ -40,9 +42,18 @@ export class QueueLogger {
    * The one line of a forced exit, written before anything is awaited: if the process ends before
    * `onUnprocessed` is done (or there is none), it still names every item that did not complete.
    */
-  forcedExit(signal: NodeJS.Signals, items: readonly string[], stats: TaskQueueStats, hasCallback: boolean, underWay: number): void {
+  forcedExit(
+    signal: NodeJS.Signals,
+    items: readonly string[],
+    stats: TaskQueueStats,
+    hasCallback: boolean,
+    underWay: number,
+  ): void {
     const taken = hasCallback ? "handed to onUnprocessed ('forced')" : 'and no onUnprocessed callback to take them';
-    const what = items.length > 0 ? `${items.length} work item(s) not completed ${taken}: ${items.join(', ')}` : 'no work item left to hand back';
+    const what =
+      items.length > 0
+        ? `${items.length} work item(s) not completed ${taken}: ${items.join(', ')}`
+        : 'no work item left to hand back';
     const waiting = underWay > 0 ? `; waiting for ${underWay} earlier hand-back(s) still under way` : '';
     this.log.errorLine(`Queue "${this.queue}": forced exit by ${signal}: ${what}; ${balance(stats)}${waiting}`);
   }

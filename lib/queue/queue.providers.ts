@@ -25,7 +25,9 @@ export function createQueueProviders(options: NormalizedTaskQueueOptions): Provi
       provide: consumerToken,
       useFactory: (...deps: ConsumerDeps) => createConsumer(options, ...deps),
       // All optional, so that a missing HostedServicesModule gets our error rather than Nest's.
-      inject: [QueueRegistry, ServiceScopeFactory, HostApplicationLifetime, HostingLogger, ForcedExitHooks].map((t) => ({ token: t, optional: true })),
+      inject: [QueueRegistry, ServiceScopeFactory, HostApplicationLifetime, HostingLogger, ForcedExitHooks].map(
+        (t) => ({ token: t, optional: true }),
+      ),
     },
     { provide: token, useFactory: (consumer: QueuedHostedService) => consumer.queue, inject: [consumerToken] },
   ];
@@ -41,7 +43,10 @@ type ConsumerDeps = [
   forcedExit: ForcedExitHooks | undefined,
 ];
 
-function createConsumer(options: NormalizedTaskQueueOptions, ...[registry, scopes, lifetime, log, forcedExit]: ConsumerDeps): QueuedHostedService {
+function createConsumer(
+  options: NormalizedTaskQueueOptions,
+  ...[registry, scopes, lifetime, log, forcedExit]: ConsumerDeps
+): QueuedHostedService {
   // Without the host nothing would run the items, nor hand them back: refuse to start instead.
   // HostedServicesModule provides the registry and everything else injected here.
   if (!registry) throw new QueueNotHostedError(options.name);

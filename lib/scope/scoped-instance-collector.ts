@@ -56,9 +56,7 @@ export class ScopedInstanceCollector {
   collect(token: InjectionToken, contextId: ContextId, sink: InstanceSink, resolved: boolean): void {
     const root = findWrapper(this.moduleRef, token);
     if (!root) return;
-    const wrappers = contextId.getParent
-      ? this.walkFrom(root, contextId, resolved)
-      : this.planOf(root, resolved);
+    const wrappers = contextId.getParent ? this.walkFrom(root, contextId, resolved) : this.planOf(root, resolved);
     const track = (instance: unknown): void => sink.track(instance);
     for (const wrapper of wrappers) {
       forEachInstanceIn(wrapper, contextId, this.skipInquirer, track);
@@ -75,11 +73,7 @@ export class ScopedInstanceCollector {
   }
 
   /** The wrappers reachable from `root`, each dependency before its dependents. */
-  private walkFrom(
-    root: ScopedWrapper,
-    contextId: ContextId | undefined,
-    cache: boolean,
-  ): ScopedWrapper[] {
+  private walkFrom(root: ScopedWrapper, contextId: ContextId | undefined, cache: boolean): ScopedWrapper[] {
     try {
       this.walk(root, contextId, cache);
       return [...this.order];

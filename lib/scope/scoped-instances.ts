@@ -1,12 +1,5 @@
 import { InjectionToken } from '@nestjs/common';
-import {
-  ContextId,
-  ContextIdFactory,
-  ContextIdStrategy,
-  INQUIRER,
-  ModuleRef,
-  REQUEST,
-} from '@nestjs/core';
+import { ContextId, ContextIdFactory, ContextIdStrategy, INQUIRER, ModuleRef, REQUEST } from '@nestjs/core';
 import { WrapperLike } from '../nest/nest-internals';
 
 // What the scope reads off Nest's `InstanceWrapper`s (described once, in nest/nest-internals.ts):
@@ -22,12 +15,8 @@ export type ScopedWrapper = WrapperLike;
  * `undefined` when the token is unknown (the resolve itself has failed then).
  * @internal
  */
-export function findWrapper(
-  moduleRef: ModuleRef,
-  token: InjectionToken,
-): ScopedWrapper | undefined {
-  const links = (moduleRef as unknown as { instanceLinksHost: { get(t: InjectionToken): unknown } })
-    .instanceLinksHost;
+export function findWrapper(moduleRef: ModuleRef, token: InjectionToken): ScopedWrapper | undefined {
+  const links = (moduleRef as unknown as { instanceLinksHost: { get(t: InjectionToken): unknown } }).instanceLinksHost;
   try {
     return (links.get(token) as { wrapperRef: ScopedWrapper }).wrapperRef;
   } catch {

@@ -64,7 +64,9 @@ export abstract class BackgroundService implements HostedService {
     const onStartAbort = (): void => controller.abort(signal.reason);
     signal.addEventListener('abort', onStartAbort, { once: true });
     this.#unlinkStart = () => signal.removeEventListener('abort', onStartAbort);
-    this.#executeTask = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(controller.signal));
+    this.#executeTask = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.execute(controller.signal),
+    );
     this.#executeTask.catch(() => undefined); // observed by the host; never an unhandled rejection
   }
 

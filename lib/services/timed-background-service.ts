@@ -6,7 +6,12 @@ import { ServiceScope } from '../scope/service-scope.interface';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
 import { PeriodicTimer } from '../timing/periodic-timer';
 import { BackgroundService } from './background-service';
-import { NormalizedTimedOptions, normalizeTimedOptions, TimedServiceDependencies, TimedServiceOptions } from './timed-service.options';
+import {
+  NormalizedTimedOptions,
+  normalizeTimedOptions,
+  TimedServiceDependencies,
+  TimedServiceOptions,
+} from './timed-service.options';
 
 /** For an instance Nest did not construct: the logger the module has by default (Nest's `Logger`). */
 const FALLBACK_LOG = new HostingLogger(normalizeOptions().logger);
@@ -84,7 +89,13 @@ export abstract class TimedBackgroundService extends BackgroundService {
     if (this.#options.schedule === 'fixedDelay') {
       if (this.#options.runOnStart && !stopping.aborted) await this.#run(stopping, 0);
       while (!stopping.aborted) {
-        if (!(await this.#clock.delay(this.#options.period, stopping).then(() => true, () => false))) return;
+        if (
+          !(await this.#clock.delay(this.#options.period, stopping).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return;
         await this.#run(stopping, 0);
       }
       return;
@@ -128,8 +139,9 @@ export abstract class TimedBackgroundService extends BackgroundService {
     } finally {
       timeout?.cancel();
       stopping.removeEventListener('abort', onStop);
-      await scope?.dispose().catch((error: unknown) => this.#log.runScopeDisposalFailed(this.constructor.name, run, error));
+      await scope
+        ?.dispose()
+        .catch((error: unknown) => this.#log.runScopeDisposalFailed(this.constructor.name, run, error));
     }
   }
 }
-

@@ -1,5 +1,15 @@
 import { Clock, isClock } from '../clock/clock';
-import { bool, check, keysOf, knownKeys, oneOf, optionsObject, period, positiveInt, timeout } from '../options/validate';
+import {
+  bool,
+  check,
+  keysOf,
+  knownKeys,
+  oneOf,
+  optionsObject,
+  period,
+  positiveInt,
+  timeout,
+} from '../options/validate';
 import { ServiceScopeFactory } from '../scope/service-scope-factory';
 
 /**
@@ -71,7 +81,10 @@ const KEYS = keysOf<TimedServiceOptions>({
  * unknown key).
  * @internal
  */
-export function normalizeTimedOptions(given: TimedServiceOptions, deps: TimedServiceDependencies): NormalizedTimedOptions {
+export function normalizeTimedOptions(
+  given: TimedServiceOptions,
+  deps: TimedServiceDependencies,
+): NormalizedTimedOptions {
   // Required, unlike most options objects: a timed service has no default period.
   const options = optionsObject('timed service options', given, { required: true });
   knownKeys(options, KEYS);

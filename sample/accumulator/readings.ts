@@ -35,7 +35,9 @@ export class ReadingsRepository implements OnUnitOfWorkEnd {
 
   onUnitOfWorkEnd(): void {
     ReadingsRepository.stored += this.pending.length;
-    this.logger.log(`repository #${this.id}: committed ${this.pending.length} readings (total ${ReadingsRepository.stored})`);
+    this.logger.log(
+      `repository #${this.id}: committed ${this.pending.length} readings (total ${ReadingsRepository.stored})`,
+    );
     this.pending = [];
   }
 }

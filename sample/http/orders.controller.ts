@@ -1,4 +1,15 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UseFilters } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  Post,
+  UseFilters,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { OrdersService } from './orders.service';
 import { QueueExceptionFilter } from './queue-exception.filter';
@@ -15,7 +26,8 @@ export class OrdersController {
   @HttpCode(HttpStatus.ACCEPTED)
   async create(@Body() body: { id?: unknown } | undefined): Promise<{ id: string; state: 'queued' }> {
     const id = body?.id ?? randomUUID().slice(0, 8);
-    if (typeof id !== 'string' || !ID.test(id)) throw new BadRequestException('id must be 1 to 64 letters, digits, "_" or "-"');
+    if (typeof id !== 'string' || !ID.test(id))
+      throw new BadRequestException('id must be 1 to 64 letters, digits, "_" or "-"');
     await this.orders.accept(id);
     return { id, state: 'queued' };
   }

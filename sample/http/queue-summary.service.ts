@@ -15,6 +15,8 @@ export class QueueSummary extends TimedBackgroundService {
 
   protected async doWork(_run: TimedRun): Promise<void> {
     const { accepted, succeeded, pending, running, handedBack } = this.queue.stats;
-    this.logger.log(`accepted ${accepted}, done ${succeeded}, pending ${pending}, running ${running}, handed back ${handedBack}`);
+    this.logger.log(
+      `accepted ${accepted}, done ${succeeded}, pending ${pending}, running ${running}, handed back ${handedBack}`,
+    );
   }
 }

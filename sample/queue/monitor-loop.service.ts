@@ -60,7 +60,8 @@ export class MonitorLoop extends BackgroundService {
       else if (char.toLowerCase() === 'w') void this.enqueue(stopping); // logs its own outcome; never rejects for a closed queue
     };
     stdin.on('data', onKey);
-    if (!stopping.aborted) await new Promise<void>((resolve) => stopping.addEventListener('abort', () => resolve(), { once: true }));
+    if (!stopping.aborted)
+      await new Promise<void>((resolve) => stopping.addEventListener('abort', () => resolve(), { once: true }));
     stdin.off('data', onKey);
     stdin.setRawMode(false);
     stdin.pause();

@@ -25,13 +25,17 @@ export class ScopedProcessingService implements OnUnitOfWorkEnd {
   async doWork(signal: AbortSignal): Promise<void> {
     for (let step = 0; step < 2; step++) {
       this.executionCount++;
-      this.logger.log(`Scoped Processing Service is working. Count: ${this.executionCount} (instance #${this.instance}, unit of work ${this.unit.id})`);
+      this.logger.log(
+        `Scoped Processing Service is working. Count: ${this.executionCount} (instance #${this.instance}, unit of work ${this.unit.id})`,
+      );
       await this.clock.delay(1_000, signal);
     }
   }
 
   /** Called by the scope when the unit of work ends (Nest itself never disposes scoped instances). */
   onUnitOfWorkEnd(): void {
-    this.logger.log(`Instance #${this.instance} disposed at the end of unit of work ${this.unit.id} (count ${this.executionCount})`);
+    this.logger.log(
+      `Instance #${this.instance} disposed at the end of unit of work ${this.unit.id} (count ${this.executionCount})`,
+    );
   }
 }

@@ -18,15 +18,23 @@ beforeEach(() => journal.reset());
 class Worker extends Recorded {}
 
 describe('a frozen provider with a teardown hook', () => {
-  const frozen = { provide: 'FROZEN', useValue: Object.freeze({ onModuleDestroy: () => journal.note('Frozen', 'destroy') }) };
+  const frozen = {
+    provide: 'FROZEN',
+    useValue: Object.freeze({ onModuleDestroy: () => journal.note('Frozen', 'destroy') }),
+  };
 
   it('starts (warning that its hook cannot wait), stops, and leaves no listener behind', async () => {
     const baseline = signalListeners();
     const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Worker, frozen] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger })],
+      providers: [Worker, frozen],
+    });
     await app.init();
     expect(journal.of('start')).toEqual(['Worker']);
-    expect(logger.messages('warn')).toEqual([expect.stringMatching(/^Cannot make the teardown hooks of FROZEN wait for the hosted services to stop/)]);
+    expect(logger.messages('warn')).toEqual([
+      expect.stringMatching(/^Cannot make the teardown hooks of FROZEN wait for the hosted services to stop/),
+    ]);
     await apps.close(app);
     expect(journal.of('stop')).toEqual(['Worker']);
     expect(journal.calls).toContain('Frozen:destroy');
@@ -41,7 +49,10 @@ describe('a frozen provider with a teardown hook', () => {
     });
     const baseline = signalListeners();
     const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false })], providers: [Failing, frozen] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger: false })],
+      providers: [Failing, frozen],
+    });
     const result = await settled(app.init());
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ message: 'no database' }) });
     expect(signalListeners()).toEqual(baseline);
@@ -78,7 +89,13 @@ describe('a @Global() root module that imports feature modules', () => {
     gate.resolve();
     await initializing;
     expect(init.done).toBe(true);
-    expect(journal.calls).toEqual(['SlowBoot:bootstrap', 'SlowBoot:bootstrapped', 'Worker:starting', 'Worker:start', 'Worker:started']);
+    expect(journal.calls).toEqual([
+      'SlowBoot:bootstrap',
+      'SlowBoot:bootstrapped',
+      'Worker:starting',
+      'Worker:start',
+      'Worker:started',
+    ]);
   });
 });
 
@@ -86,19 +103,27 @@ describe('HostedServicesModule imported twice', () => {
   it('with different options: init() rejects with a MisconfigurationError naming the importers, and nothing starts', async () => {
     @Module({ imports: [HostedServicesModule.forRoot({ shutdownTimeout: 5_000, logger: false })] })
     class FeatureModule {}
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule], providers: [Worker] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule],
+      providers: [Worker],
+    });
     const result = await settled(app.init());
     expect(result.ok).toBe(false);
     const error = (result as { error: unknown }).error;
     expect(isHostingError(error, 'HOSTING_MISCONFIGURED')).toBe(true);
-    expect((error as Error).message).toMatch(/^HostedServicesModule is imported 2 times \(by RootTestModule, FeatureModule\)/);
+    expect((error as Error).message).toMatch(
+      /^HostedServicesModule is imported 2 times \(by RootTestModule, FeatureModule\)/,
+    );
     expect(journal.of('start')).toEqual([]);
   });
 
   it('with the same options too (Nest keeps two modules): refused the same way, never two hosts', async () => {
     @Module({ imports: [HostedServicesModule.forRoot({ logger: false })] })
     class FeatureModule {}
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule], providers: [Worker] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule],
+      providers: [Worker],
+    });
     const result = await settled(app.init());
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'HOSTING_MISCONFIGURED' }) });
     expect((result as { error: Error }).error.message).toMatch(/imported 2 times \(by RootTestModule, FeatureModule\)/);
@@ -126,7 +151,9 @@ describe('a @HostedService() in a module loaded with LazyModuleLoader', () => {
     expect(result.ok).toBe(false);
     const error = (result as { error: unknown }).error;
     expect(isHostingError(error, 'HOSTING_MISCONFIGURED')).toBe(true);
-    expect((error as Error).message).toMatch(/^LazyWorker is a @HostedService\(\) in LazyWorkerModule, loaded with LazyModuleLoader/);
+    expect((error as Error).message).toMatch(
+      /^LazyWorker is a @HostedService\(\) in LazyWorkerModule, loaded with LazyModuleLoader/,
+    );
     expect(journal.of('start')).toEqual(['Worker']);
   });
 

@@ -93,7 +93,11 @@ describe('hosted services start after the bootstrap hooks', () => {
     const service = app.get(NeedsSlowBoot);
     expect(service.readyAtStarting).toBe(true);
     expect(service.readyAtStart).toBe(true);
-    expect(journal.calls.slice(0, 3)).toEqual(['SlowBoot:bootstrap', 'SlowBoot:bootstrapped', 'NeedsSlowBoot:starting']);
+    expect(journal.calls.slice(0, 3)).toEqual([
+      'SlowBoot:bootstrap',
+      'SlowBoot:bootstrapped',
+      'NeedsSlowBoot:starting',
+    ]);
   });
 
   it('of every provider, including ones the service does not depend on', async () => {
@@ -103,7 +107,11 @@ describe('hosted services start after the bootstrap hooks', () => {
     expect(journal.calls).toEqual(['UnrelatedSlowBoot:bootstrap']);
     bootGate.resolve();
     await init;
-    expect(journal.calls.slice(0, 3)).toEqual(['UnrelatedSlowBoot:bootstrap', 'UnrelatedSlowBoot:bootstrapped', 'One:starting']);
+    expect(journal.calls.slice(0, 3)).toEqual([
+      'UnrelatedSlowBoot:bootstrap',
+      'UnrelatedSlowBoot:bootstrapped',
+      'One:starting',
+    ]);
   });
 
   it('and app.init() does not resolve before every hosted service has started', async () => {

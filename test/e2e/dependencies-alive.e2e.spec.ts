@@ -104,7 +104,12 @@ function place(placement: Placement, resource: Type<Resource>, service: Type): M
   const hosting = HostedServicesModule.forRoot({ logger: false });
   if (placement === 'same module') return { imports: [hosting], providers: [service, resource] };
   class ResourceModule {}
-  const module: DynamicModule = { module: ResourceModule, providers: [resource], exports: [resource], global: placement === 'global module' };
+  const module: DynamicModule = {
+    module: ResourceModule,
+    providers: [resource],
+    exports: [resource],
+    global: placement === 'global module',
+  };
   return { imports: [hosting, module], providers: [service] };
 }
 
@@ -145,31 +150,34 @@ describe('a hosted service’s dependencies stay alive', () => {
     expect(consumer.resource.open).toBe(false);
   });
 
-  it.each(MATRIX)('until its BackgroundService execute finished: a resource released in %s, in the %s', async (hook, placement) => {
-    const Worker = workerOf(RESOURCES[hook]);
-    const app = await apps.compile(place(placement, RESOURCES[hook], Worker));
-    await app.init();
-    const worker = app.get(Worker);
-    await flush(); // execute begins on a later turn
-    expect(journal.calls).toEqual(['Worker:execute']);
+  it.each(MATRIX)(
+    'until its BackgroundService execute finished: a resource released in %s, in the %s',
+    async (hook, placement) => {
+      const Worker = workerOf(RESOURCES[hook]);
+      const app = await apps.compile(place(placement, RESOURCES[hook], Worker));
+      await app.init();
+      const worker = app.get(Worker);
+      await flush(); // execute begins on a later turn
+      expect(journal.calls).toEqual(['Worker:execute']);
 
-    const gate = deferred();
-    const finishing = deferred();
-    journal.when('Worker', 'finishing', () => {
-      finishing.resolve();
-      return gate.promise;
-    });
-    const closing = apps.close(app);
-    await finishing.promise;
-    await flush();
-    expect(journal.calls).toEqual(['Worker:execute', 'Worker:finishing']);
-    expect(worker.resource.open).toBe(true);
+      const gate = deferred();
+      const finishing = deferred();
+      journal.when('Worker', 'finishing', () => {
+        finishing.resolve();
+        return gate.promise;
+      });
+      const closing = apps.close(app);
+      await finishing.promise;
+      await flush();
+      expect(journal.calls).toEqual(['Worker:execute', 'Worker:finishing']);
+      expect(worker.resource.open).toBe(true);
 
-    gate.resolve();
-    await closing;
-    expect(worker.results).toEqual(['ok']);
-    expect(journal.calls).toEqual(['Worker:execute', 'Worker:finishing', 'Worker:execute-done', `Resource:${hook}`]);
-  });
+      gate.resolve();
+      await closing;
+      expect(worker.results).toEqual(['ok']);
+      expect(journal.calls).toEqual(['Worker:execute', 'Worker:finishing', 'Worker:execute-done', `Resource:${hook}`]);
+    },
+  );
 });
 
 // ---- restored after close: the same classes (and one shared instance) in a second application -----
@@ -225,7 +233,10 @@ describe('after close, provider hooks are restored', () => {
     const runs: string[][] = [];
     for (let run = 0; run < 2; run++) {
       journal.reset();
-      const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false }), ResourcesModule], providers: [SharedUser] });
+      const app = await apps.compile({
+        imports: [HostedServicesModule.forRoot({ logger: false }), ResourcesModule],
+        providers: [SharedUser],
+      });
       await app.init();
       const user = app.get(SharedUser);
       expect(ownHookProperties(app, [shared]).length).toBeGreaterThan(0); // wrapped while running

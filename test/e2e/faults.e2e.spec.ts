@@ -36,7 +36,10 @@ describe('BackgroundService faults through Nest', () => {
 
   it("with the default 'stopHost': logs the fault naming the service, logs a fatal line, and stops the hosted services", async () => {
     const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Bystander, Crasher, Trailer] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger })],
+      providers: [Bystander, Crasher, Trailer],
+    });
     const lifetime = app.get(HostApplicationLifetime);
     const stopped = deferred();
     lifetime.onStopped(() => stopped.resolve());
@@ -49,7 +52,9 @@ describe('BackgroundService faults through Nest', () => {
     expect(journal.of('stop')).toEqual(['Trailer', 'Bystander']);
     expect(logger.messages('error')).toEqual([
       'Background service Crasher failed: Error: disk full',
-      expect.stringMatching(/^The hosted services stopped \(Crasher failed\), but nothing can close the Nest application.*runHost\(app\)/),
+      expect.stringMatching(
+        /^The hosted services stopped \(Crasher failed\), but nothing can close the Nest application.*runHost\(app\)/,
+      ),
     ]);
     expect(logger.messages('fatal')).toEqual([
       "Background service Crasher failed and backgroundServiceExceptionBehavior is 'stopHost': the application is stopping (set it to 'ignore' to keep running; the service is not restarted either way)",
@@ -88,7 +93,10 @@ describe('BackgroundService faults through Nest', () => {
 
   it('an execute that resolves early is not a fault', async () => {
     const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Bystander, Crasher] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger })],
+      providers: [Bystander, Crasher],
+    });
     await app.init();
     crash.resolve();
     await flush();

@@ -22,7 +22,10 @@ afterEach(async () => {
 });
 
 async function build(keepAlive?: boolean): Promise<TestingModule> {
-  @Module({ imports: [HostedServicesModule.forRoot({ logger: false, ...(keepAlive === undefined ? {} : { keepAlive }) })], providers: [Idle] })
+  @Module({
+    imports: [HostedServicesModule.forRoot({ logger: false, ...(keepAlive === undefined ? {} : { keepAlive }) })],
+    providers: [Idle],
+  })
   class App {}
   return (app = await Test.createTestingModule({ imports: [App] }).compile());
 }
@@ -53,6 +56,6 @@ describe('keepAlive', () => {
       error = e;
     }
     expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
-    expect((error as Error).message).toBe('Expected `keepAlive` to be a boolean, got `\'yes\'` (string)');
+    expect((error as Error).message).toBe("Expected `keepAlive` to be a boolean, got `'yes'` (string)");
   });
 });

@@ -2,9 +2,25 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Global, Injectable, Module, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { TestingModule } from '@nestjs/testing';
 
-import { BackgroundService, Clock, FakeClock, HostApplicationLifetime, HostedService, HostedServicesModule } from '../../lib';
+import {
+  BackgroundService,
+  Clock,
+  FakeClock,
+  HostApplicationLifetime,
+  HostedService,
+  HostedServicesModule,
+} from '../../lib';
 import { deferred, flush } from '../helpers/deferred';
-import { expectCloseAfterFailedInit, journal, ownHookProperties, Recorded, settled, signalListeners, track, useApps } from './support/e2e';
+import {
+  expectCloseAfterFailedInit,
+  journal,
+  ownHookProperties,
+  Recorded,
+  settled,
+  signalListeners,
+  track,
+  useApps,
+} from './support/e2e';
 
 @Injectable()
 class Pool implements OnModuleDestroy, OnApplicationShutdown {
@@ -128,7 +144,11 @@ describe('nothing is left behind after close', () => {
     const baseline = signalListeners();
     const app = await apps.compile(
       {
-        imports: [HostedServicesModule.forRoot({ logger: false, shutdownTimeout: 5_000, startupTimeout: 10_000 }), PoolModule, MetricsModule],
+        imports: [
+          HostedServicesModule.forRoot({ logger: false, shutdownTimeout: 5_000, startupTimeout: 10_000 }),
+          PoolModule,
+          MetricsModule,
+        ],
         providers: [Steady, Ticker, Last],
       },
       { clock },
@@ -146,7 +166,12 @@ describe('nothing is left behind after close', () => {
 
     expect(during.listeners).toEqual({ SIGINT: baseline.SIGINT + 1, SIGTERM: baseline.SIGTERM + 1 });
     expect(during.hooks).toEqual(
-      expect.arrayContaining(['RootTestModule.onApplicationBootstrap', 'Pool.onModuleDestroy', 'Pool.onApplicationShutdown', 'Metrics.onModuleDestroy']),
+      expect.arrayContaining([
+        'RootTestModule.onApplicationBootstrap',
+        'Pool.onModuleDestroy',
+        'Pool.onApplicationShutdown',
+        'Metrics.onModuleDestroy',
+      ]),
     );
     expect(during.timers).toBeGreaterThan(0); // the startup timeout
     expect(clock.pendingTimers).toBe(0);
@@ -162,7 +187,10 @@ describe('nothing is left behind after close', () => {
     }
     const clock = new FakeClock();
     const baseline = signalListeners();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false }), PoolModule], providers: [Steady, Broken] }, { clock });
+    const app = await apps.compile(
+      { imports: [HostedServicesModule.forRoot({ logger: false }), PoolModule], providers: [Steady, Broken] },
+      { clock },
+    );
     const init = settled(app.init());
     const state = track(init);
     const result = await init;

@@ -53,14 +53,20 @@ describe('HostApplicationLifetime through Nest', () => {
   });
 
   it('is injectable anywhere (the module is global) and is one instance', async () => {
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule], providers: [Alpha] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule],
+      providers: [Alpha],
+    });
     const lifetime = app.get(HostApplicationLifetime);
     expect(app.get(Observer).lifetime).toBe(lifetime);
     expect(app.get(Alpha).lifetime).toBe(lifetime);
   });
 
   it('fires started, stopping and stopped once each, in order, around init() and close()', async () => {
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule], providers: [Alpha, Beta] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger: false }), FeatureModule],
+      providers: [Alpha, Beta],
+    });
     const lifetime = app.get(HostApplicationLifetime);
     expect(['started', 'stopping', 'stopped'].map((e) => lifetime.hasFired(e as never))).toEqual([false, false, false]);
 
@@ -96,23 +102,30 @@ describe('HostApplicationLifetime through Nest', () => {
     expect(late).toEqual(['started', 'stopped']);
   });
 
-  it.each(['started', 'stopping', 'stopped'] as const)('logs a throwing %s listener, runs the other listeners, and still closes', async (event) => {
-    const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Alpha, Beta] });
-    const lifetime = app.get(HostApplicationLifetime);
-    const on = { started: lifetime.onStarted, stopping: lifetime.onStopping, stopped: lifetime.onStopped }[event].bind(lifetime);
-    const ran: string[] = [];
-    on(() => {
-      throw new Error(`${event} listener failed`);
-    });
-    on(() => void ran.push(event));
+  it.each(['started', 'stopping', 'stopped'] as const)(
+    'logs a throwing %s listener, runs the other listeners, and still closes',
+    async (event) => {
+      const logger = new CaptureLogger();
+      const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Alpha, Beta] });
+      const lifetime = app.get(HostApplicationLifetime);
+      const on = { started: lifetime.onStarted, stopping: lifetime.onStopping, stopped: lifetime.onStopped }[
+        event
+      ].bind(lifetime);
+      const ran: string[] = [];
+      on(() => {
+        throw new Error(`${event} listener failed`);
+      });
+      on(() => void ran.push(event));
 
-    await app.init();
-    await apps.close(app);
-    expect(ran).toEqual([event]);
-    expect(journal.of('stop')).toEqual(['Beta', 'Alpha']);
-    expect(logger.messages('error')).toEqual([`A "${event}" lifetime listener threw; the host carries on: Error: ${event} listener failed`]);
-  });
+      await app.init();
+      await apps.close(app);
+      expect(ran).toEqual([event]);
+      expect(journal.of('stop')).toEqual(['Beta', 'Alpha']);
+      expect(logger.messages('error')).toEqual([
+        `A "${event}" lifetime listener threw; the host carries on: Error: ${event} listener failed`,
+      ]);
+    },
+  );
 
   describe('stopApplication() from inside a BackgroundService, in a testing module (no shutdown hooks)', () => {
     let exitCodeBefore: typeof process.exitCode;
@@ -124,42 +137,55 @@ describe('HostApplicationLifetime through Nest', () => {
       process.exitCode = exitCodeBefore;
     });
 
-    it.each([undefined, 3])('stops the hosted services, logs an error that nothing can close the app (use runHost), and sets process.exitCode to a non-zero code asked for (exit code %p)', async (code) => {
-      const logger = new CaptureLogger();
-      const baseline = signalListeners();
-      const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger }), FeatureModule], providers: [Beta, Quitter] });
-      const lifetime = app.get(HostApplicationLifetime);
-      const stopped = deferred();
-      lifetime.onStopped(() => stopped.resolve());
-      await app.init();
-      await flush();
-      journal.calls.length = 0;
+    it.each([undefined, 3])(
+      'stops the hosted services, logs an error that nothing can close the app (use runHost), and sets process.exitCode to a non-zero code asked for (exit code %p)',
+      async (code) => {
+        const logger = new CaptureLogger();
+        const baseline = signalListeners();
+        const app = await apps.compile({
+          imports: [HostedServicesModule.forRoot({ logger }), FeatureModule],
+          providers: [Beta, Quitter],
+        });
+        const lifetime = app.get(HostApplicationLifetime);
+        const stopped = deferred();
+        lifetime.onStopped(() => stopped.resolve());
+        await app.init();
+        await flush();
+        journal.calls.length = 0;
 
-      quit.resolve(code);
-      await stopped.promise;
-      // stopApplication() begins the stop synchronously; Quitter (started last) is stopped first.
-      expect(journal.calls).toEqual([
-        'lifetime:stopping',
-        'Beta:stopping',
-        'Quitter:asked-to-stop',
-        'Quitter:execute-done',
-        'Beta:stop',
-        'Beta:stopped',
-        'lifetime:stopped',
-      ]);
-      expect(logger.messages('error')).toEqual([expect.stringMatching(/^The hosted services stopped \(stopApplication\(\d?\) was called\), but nothing can close the Nest application.*runHost\(app\)/)]);
-      expect(lifetime.requestedExitCode).toBe(code);
-      await flush(); // the code is written once the stop has completed
-      // So that a process that ends by itself (nothing else holds it) ends with the code asked for.
-      expect(process.exitCode).toBe(code);
+        quit.resolve(code);
+        await stopped.promise;
+        // stopApplication() begins the stop synchronously; Quitter (started last) is stopped first.
+        expect(journal.calls).toEqual([
+          'lifetime:stopping',
+          'Beta:stopping',
+          'Quitter:asked-to-stop',
+          'Quitter:execute-done',
+          'Beta:stop',
+          'Beta:stopped',
+          'lifetime:stopped',
+        ]);
+        expect(logger.messages('error')).toEqual([
+          expect.stringMatching(
+            /^The hosted services stopped \(stopApplication\(\d?\) was called\), but nothing can close the Nest application.*runHost\(app\)/,
+          ),
+        ]);
+        expect(lifetime.requestedExitCode).toBe(code);
+        await flush(); // the code is written once the stop has completed
+        // So that a process that ends by itself (nothing else holds it) ends with the code asked for.
+        expect(process.exitCode).toBe(code);
 
-      // Closing the application later stops nothing twice and fires no event twice.
-      await apps.close(app);
-      expect(journal.of('stop')).toEqual(['Beta']);
-      expect(journal.calls.filter((c) => c.startsWith('lifetime:'))).toEqual(['lifetime:stopping', 'lifetime:stopped']);
-      expect(process.exitCode).toBe(code);
-      expect(signalListeners()).toEqual(baseline);
-      expect(logger.messages('error')).toHaveLength(1); // the one refusal above, nothing else
-    });
+        // Closing the application later stops nothing twice and fires no event twice.
+        await apps.close(app);
+        expect(journal.of('stop')).toEqual(['Beta']);
+        expect(journal.calls.filter((c) => c.startsWith('lifetime:'))).toEqual([
+          'lifetime:stopping',
+          'lifetime:stopped',
+        ]);
+        expect(process.exitCode).toBe(code);
+        expect(signalListeners()).toEqual(baseline);
+        expect(logger.messages('error')).toHaveLength(1); // the one refusal above, nothing else
+      },
+    );
   });
 });

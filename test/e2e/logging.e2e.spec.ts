@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { LoggerService } from '@nestjs/common';
 
-import { BackgroundService, FakeClock, HostedService, HostedServicesModule, HostedServicesModuleOptions } from '../../lib';
+import {
+  BackgroundService,
+  FakeClock,
+  HostedService,
+  HostedServicesModule,
+  HostedServicesModuleOptions,
+} from '../../lib';
 import { CaptureLogger } from '../helpers/capture-logger';
 import { deferred, flush } from '../helpers/deferred';
 import { journal, Recorded, useApps } from './support/e2e';
@@ -52,7 +58,10 @@ describe('logging through Nest', () => {
   it('writes one debug line per lifecycle step, with the service name and its duration', async () => {
     const clock = new FakeClock();
     const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Timed] }, { clock });
+    const app = await apps.compile(
+      { imports: [HostedServicesModule.forRoot({ logger })], providers: [Timed] },
+      { clock },
+    );
     const startGate = deferred();
     journal.when('Timed', 'start', () => startGate.promise);
     const init = app.init();
@@ -81,7 +90,10 @@ describe('logging through Nest', () => {
     );
     expect(logger.entries).toContainEqual({ level: 'debug', message: 'Starting 1 hosted service' });
     expect(logger.entries).toContainEqual({ level: 'log', message: 'Started 1 hosted service in 1.50s' });
-    expect(logger.entries).toContainEqual({ level: 'log', message: 'Stopping hosted services (the application is closing)' });
+    expect(logger.entries).toContainEqual({
+      level: 'log',
+      message: 'Stopping hosted services (the application is closing)',
+    });
     expect(logger.entries).toContainEqual({ level: 'log', message: 'Stopped hosted services in 250ms' });
   });
 
@@ -117,6 +129,9 @@ describe('logging through Nest', () => {
     const logger = new CaptureLogger();
     const spy = await runEverything({ logger });
     expect(spy.fromHosting()).toEqual([]);
-    expect(logger.messages('error')).toEqual(['Background service Faulty failed: Error: execute failed', expect.stringMatching(/^The hosted services stopped \(Faulty failed\)/)]);
+    expect(logger.messages('error')).toEqual([
+      'Background service Faulty failed: Error: execute failed',
+      expect.stringMatching(/^The hosted services stopped \(Faulty failed\)/),
+    ]);
   });
 });

@@ -98,11 +98,14 @@ describe('HostedServicesModule options', () => {
     currentLogger = new CaptureLogger();
   });
 
-  it.each(BAD_OPTIONS)('forRoot rejects %s = %p with an InvalidOptionError naming the value', (option, value, shown) => {
-    const error = thrown(() => HostedServicesModule.forRoot({ [option]: value }));
-    expectInvalidOption(error, option, shown);
-    expect(Object.is((error as InvalidOptionError).value, value)).toBe(true);
-  });
+  it.each(BAD_OPTIONS)(
+    'forRoot rejects %s = %p with an InvalidOptionError naming the value',
+    (option, value, shown) => {
+      const error = thrown(() => HostedServicesModule.forRoot({ [option]: value }));
+      expectInvalidOption(error, option, shown);
+      expect(Object.is((error as InvalidOptionError).value, value)).toBe(true);
+    },
+  );
 
   it.each([null, 'fast', 42])('forRoot rejects options %p that are not an object', (options) => {
     expectInvalidOption(
@@ -117,7 +120,12 @@ describe('HostedServicesModule options', () => {
       { shutdownTimeout: 0, startupTimeout: 0 },
       { shutdownTimeout: Infinity, startupTimeout: Infinity },
       { shutdownTimeout: 2 ** 31 - 1 },
-      { servicesStartConcurrently: true, servicesStopConcurrently: false, backgroundServiceExceptionBehavior: 'ignore' as const, logger: false as const },
+      {
+        servicesStartConcurrently: true,
+        servicesStopConcurrently: false,
+        backgroundServiceExceptionBehavior: 'ignore' as const,
+        logger: false as const,
+      },
       { logger: new CaptureLogger() },
       {},
     ]) {
@@ -129,7 +137,10 @@ describe('HostedServicesModule options', () => {
 
   async function expectShutdownTimeout(async: HostedServicesModuleAsyncOptions, ms: number): Promise<void> {
     const clock = new FakeClock();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRootAsync(async)], providers: [Worker] }, { clock });
+    const app = await apps.compile(
+      { imports: [HostedServicesModule.forRootAsync(async)], providers: [Worker] },
+      { clock },
+    );
     await app.init();
     expect(currentLogger.messages('log')).toContain('Started 1 hosted service in 0ms'); // the logger option took effect
     const entered = deferred();
@@ -152,7 +163,10 @@ describe('HostedServicesModule options', () => {
       {
         imports: [ConfigModule],
         inject: [ConfigService],
-        useFactory: (config: ConfigService) => ({ shutdownTimeout: config.get<number>('SHUTDOWN_TIMEOUT'), logger: currentLogger }),
+        useFactory: (config: ConfigService) => ({
+          shutdownTimeout: config.get<number>('SHUTDOWN_TIMEOUT'),
+          logger: currentLogger,
+        }),
       },
       3_000,
     );
@@ -190,15 +204,18 @@ describe('HostedServicesModule options', () => {
     );
   });
 
-  it.each(BAD_OPTIONS.filter((_c, i) => i % 3 === 0))('forRootAsync: a factory resolving %s = %p rejects compile()', async (option, value, shown) => {
-    const compiling = apps.compile({
-      imports: [HostedServicesModule.forRootAsync({ useFactory: async () => ({ [option]: value }) })],
-      providers: [Worker],
-    });
-    await expect(compiling).rejects.toBeInstanceOf(InvalidOptionError);
-    expectInvalidOption(await compiling.catch((e: unknown) => e), option, shown);
-    expect(journal.calls).toEqual([]);
-  });
+  it.each(BAD_OPTIONS.filter((_c, i) => i % 3 === 0))(
+    'forRootAsync: a factory resolving %s = %p rejects compile()',
+    async (option, value, shown) => {
+      const compiling = apps.compile({
+        imports: [HostedServicesModule.forRootAsync({ useFactory: async () => ({ [option]: value }) })],
+        providers: [Worker],
+      });
+      await expect(compiling).rejects.toBeInstanceOf(InvalidOptionError);
+      expectInvalidOption(await compiling.catch((e: unknown) => e), option, shown);
+      expect(journal.calls).toEqual([]);
+    },
+  );
 
   it('forRootAsync: a useClass factory returning bad options rejects compile()', async () => {
     @Injectable()
@@ -207,7 +224,9 @@ describe('HostedServicesModule options', () => {
         return { backgroundServiceExceptionBehavior: 'restart' as never };
       }
     }
-    const error = await apps.compile({ imports: [HostedServicesModule.forRootAsync({ useClass: BadOptions })] }).catch((e: unknown) => e);
+    const error = await apps
+      .compile({ imports: [HostedServicesModule.forRootAsync({ useClass: BadOptions })] })
+      .catch((e: unknown) => e);
     expectInvalidOption(error, 'backgroundServiceExceptionBehavior', "`'restart'` (string)");
   });
 });

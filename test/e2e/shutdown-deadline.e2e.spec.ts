@@ -61,7 +61,9 @@ describe('the shutdown deadline through Nest', () => {
     expect(lifetime.hasFired('stopped')).toBe(true);
 
     const errors = logger.messages('error');
-    expect(errors).toEqual(['Shutdown deadline of 5.00s exceeded; abandoned 1 hosted service: Hung (stop, running for 5.00s)']);
+    expect(errors).toEqual([
+      'Shutdown deadline of 5.00s exceeded; abandoned 1 hosted service: Hung (stop, running for 5.00s)',
+    ]);
     expect(clock.pendingTimers).toBe(0);
     expect(signalListeners()).toEqual(baseline);
   });
@@ -85,7 +87,9 @@ describe('the shutdown deadline through Nest', () => {
     await clock.advance(500);
     await closing;
     expect(journal.of('stop')).toEqual(['First']);
-    expect(logger.messages('error')).toEqual(['Shutdown deadline of 1.50s exceeded; abandoned 1 hosted service: Stubborn (execute, running for 2.50s)']);
+    expect(logger.messages('error')).toEqual([
+      'Shutdown deadline of 1.50s exceeded; abandoned 1 hosted service: Stubborn (execute, running for 2.50s)',
+    ]);
     expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -196,7 +196,10 @@ describe('start order through Nest', () => {
   });
 
   it('follows a dependency on a hosted service that an alias (useExisting) is declared for first', async () => {
-    const app = await apps.compile({ imports: [hosting], providers: [Migrator, { provide: 'DB_ALIAS', useExisting: Database }, Database] });
+    const app = await apps.compile({
+      imports: [hosting],
+      providers: [Migrator, { provide: 'DB_ALIAS', useExisting: Database }, Database],
+    });
     await app.init();
     expect(journal.of('start')).toEqual(['Database', 'Migrator']);
   });
@@ -223,7 +226,10 @@ describe('start order through Nest', () => {
   });
 
   it('otherwise starts in Nest module order (global, deepest import, root last), then declaration order', async () => {
-    const app = await apps.compile({ imports: [MiddleModule, hosting, SomeGlobalModule], providers: [Zeta, Alpha, Mu] });
+    const app = await apps.compile({
+      imports: [MiddleModule, hosting, SomeGlobalModule],
+      providers: [Zeta, Alpha, Mu],
+    });
     await app.init();
     expect(journal.of('start')).toEqual(['InGlobal', 'InDeep', 'InMiddle', 'Zeta', 'Alpha', 'Mu']);
   });
@@ -271,7 +277,11 @@ describe('start order through Nest', () => {
     gate.resolve();
     await init;
     const names = ['First', 'Second', 'Third'];
-    expect(journal.calls).toEqual([...names.map((n) => `${n}:starting`), ...names.map((n) => `${n}:start`), ...names.map((n) => `${n}:started`)]);
+    expect(journal.calls).toEqual([
+      ...names.map((n) => `${n}:starting`),
+      ...names.map((n) => `${n}:start`),
+      ...names.map((n) => `${n}:started`),
+    ]);
 
     journal.calls.length = 0;
     const stopGate = deferred();
@@ -282,7 +292,11 @@ describe('start order through Nest', () => {
     stopGate.resolve();
     await closing;
     const reversed = [...names].reverse();
-    expect(journal.calls).toEqual([...reversed.map((n) => `${n}:stopping`), ...reversed.map((n) => `${n}:stop`), ...reversed.map((n) => `${n}:stopped`)]);
+    expect(journal.calls).toEqual([
+      ...reversed.map((n) => `${n}:stopping`),
+      ...reversed.map((n) => `${n}:stop`),
+      ...reversed.map((n) => `${n}:stopped`),
+    ]);
   });
 
   it('with servicesStartConcurrently, calls every start before any finishes, keeps the barrier, and stops in reverse completion order', async () => {

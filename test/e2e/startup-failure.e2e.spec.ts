@@ -1,9 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
-import { FakeClock, HostApplicationLifetime, HostedService, HostedServicesModule, HostStartTimeoutError, isHostingError } from '../../lib';
+import {
+  FakeClock,
+  HostApplicationLifetime,
+  HostedService,
+  HostedServicesModule,
+  HostStartTimeoutError,
+  isHostingError,
+} from '../../lib';
 import { CaptureLogger } from '../helpers/capture-logger';
 import { deferred, flush } from '../helpers/deferred';
-import { expectCloseAfterFailedInit, journal, ownHookProperties, Recorded, settled, signalListeners, track, useApps } from './support/e2e';
+import {
+  expectCloseAfterFailedInit,
+  journal,
+  ownHookProperties,
+  Recorded,
+  settled,
+  signalListeners,
+  track,
+  useApps,
+} from './support/e2e';
 
 @HostedService()
 class One extends Recorded {}
@@ -28,51 +44,57 @@ describe('a failed startup rolls back through Nest', () => {
   });
 
   it.each([
-    ['throws synchronously', (error: Error) => (): void => {
-      throw error;
-    }],
+    [
+      'throws synchronously',
+      (error: Error) => (): void => {
+        throw error;
+      },
+    ],
     ['rejects', (error: Error) => (): Promise<void> => Promise.reject(error)],
-  ])('when a start %s: init() rejects with the same error, earlier services stop in reverse, the rest never start', async (_how, fail) => {
-    const error = new Error('Three cannot start');
-    const listenersDuringStart: number[] = [];
-    journal.when('Two', 'start', () => void listenersDuringStart.push(process.listenerCount('SIGTERM')));
-    journal.when('Three', 'start', fail(error));
-    const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: SERVICES });
-    const lifetime = app.get(HostApplicationLifetime);
+  ])(
+    'when a start %s: init() rejects with the same error, earlier services stop in reverse, the rest never start',
+    async (_how, fail) => {
+      const error = new Error('Three cannot start');
+      const listenersDuringStart: number[] = [];
+      journal.when('Two', 'start', () => void listenersDuringStart.push(process.listenerCount('SIGTERM')));
+      journal.when('Three', 'start', fail(error));
+      const logger = new CaptureLogger();
+      const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: SERVICES });
+      const lifetime = app.get(HostApplicationLifetime);
 
-    const result = await settled(app.init());
-    expect(result).toEqual({ ok: false, error });
-    expect(result.ok || result.error).toBe(error);
+      const result = await settled(app.init());
+      expect(result).toEqual({ ok: false, error });
+      expect(result.ok || result.error).toBe(error);
 
-    expect(journal.calls).toEqual([
-      'One:starting',
-      'Two:starting',
-      'Three:starting',
-      'Four:starting',
-      'One:start',
-      'Two:start',
-      'Three:start',
-      // rollback: only the services whose start completed, in reverse
-      'Two:stopping',
-      'One:stopping',
-      'Two:stop',
-      'One:stop',
-      'Two:stopped',
-      'One:stopped',
-    ]);
-    // The library did listen for signals while starting, and no longer does.
-    expect(listenersDuringStart).toEqual([baseline.SIGTERM + 1]);
-    expect(signalListeners()).toEqual(baseline);
-    expect(ownHookProperties(app)).toEqual([]);
-    expect(lifetime.hasFired('started')).toBe(false);
-    expect(logger.messages('error').join('\n')).toContain('Three: start failed: Error: Three cannot start');
+      expect(journal.calls).toEqual([
+        'One:starting',
+        'Two:starting',
+        'Three:starting',
+        'Four:starting',
+        'One:start',
+        'Two:start',
+        'Three:start',
+        // rollback: only the services whose start completed, in reverse
+        'Two:stopping',
+        'One:stopping',
+        'Two:stop',
+        'One:stop',
+        'Two:stopped',
+        'One:stopped',
+      ]);
+      // The library did listen for signals while starting, and no longer does.
+      expect(listenersDuringStart).toEqual([baseline.SIGTERM + 1]);
+      expect(signalListeners()).toEqual(baseline);
+      expect(ownHookProperties(app)).toEqual([]);
+      expect(lifetime.hasFired('started')).toBe(false);
+      expect(logger.messages('error').join('\n')).toContain('Three: start failed: Error: Three cannot start');
 
-    // Closing the application afterwards stops nothing twice.
-    await expectCloseAfterFailedInit(apps.close(app), error);
-    expect(journal.of('stop')).toEqual(['Two', 'One']);
-    expect(signalListeners()).toEqual(baseline);
-  });
+      // Closing the application afterwards stops nothing twice.
+      await expectCloseAfterFailedInit(apps.close(app), error);
+      expect(journal.of('stop')).toEqual(['Two', 'One']);
+      expect(signalListeners()).toEqual(baseline);
+    },
+  );
 
   it('when startupTimeout elapses: init() rejects with HostStartTimeoutError naming the hung service', async () => {
     const clock = new FakeClock();
@@ -115,7 +137,10 @@ describe('a failed startup rolls back through Nest', () => {
     class NoStop {
       start(): void {}
     }
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger: false })], providers: [One, NoStop] });
+    const app = await apps.compile({
+      imports: [HostedServicesModule.forRoot({ logger: false })],
+      providers: [One, NoStop],
+    });
     const result = await settled(app.init());
     expect(result.ok).toBe(false);
     await flush();

@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Injectable, Provider, Scope } from '@nestjs/common';
 
-import { HostedService, HostedServicesModule, InvalidHostedServiceError, InvalidOptionError, isHostingError } from '../../lib';
+import {
+  HostedService,
+  HostedServicesModule,
+  InvalidHostedServiceError,
+  InvalidOptionError,
+  isHostingError,
+} from '../../lib';
 import { expectCloseAfterFailedInit, journal, Recorded, settled, signalListeners, useApps } from './support/e2e';
 
 // Declared at module level on purpose: the decorator itself must accept them; only init rejects.
@@ -104,7 +110,11 @@ describe('validation at init (never at shutdown)', () => {
   });
 
   it('rejects a hosted service registered as request-scoped', async () => {
-    await expectInitRejects([{ provide: ScopedByProvider, useClass: ScopedByProvider, scope: Scope.REQUEST }], 'ScopedByProvider', /not a singleton/);
+    await expectInitRejects(
+      [{ provide: ScopedByProvider, useClass: ScopedByProvider, scope: Scope.REQUEST }],
+      'ScopedByProvider',
+      /not a singleton/,
+    );
   });
 
   it('rejects a hosted service made request-scoped by @Injectable({ scope }) above it', async () => {
@@ -120,7 +130,11 @@ describe('validation at init (never at shutdown)', () => {
   });
 
   it('rejects a transient hosted service', async () => {
-    await expectInitRejects([{ provide: Transient, useClass: Transient, scope: Scope.TRANSIENT }], 'Transient', /not a singleton/);
+    await expectInitRejects(
+      [{ provide: Transient, useClass: Transient, scope: Scope.TRANSIENT }],
+      'Transient',
+      /not a singleton/,
+    );
   });
 
   it('rejects a hosted service that depends on a request-scoped provider', async () => {
@@ -128,7 +142,11 @@ describe('validation at init (never at shutdown)', () => {
   });
 
   it('rejects a hosted service that depends on a request-scoped provider through a plain provider', async () => {
-    await expectInitRejects([NeedsPerRequestIndirectly, PerRequestUser, PerRequest], 'NeedsPerRequestIndirectly', /not a singleton/);
+    await expectInitRejects(
+      [NeedsPerRequestIndirectly, PerRequestUser, PerRequest],
+      'NeedsPerRequestIndirectly',
+      /not a singleton/,
+    );
   });
 
   it.each([

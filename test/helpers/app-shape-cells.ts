@@ -78,7 +78,6 @@ export function expected(cell: Cell): Expected {
   }
 }
 
-
 /** 'sigint' takes the very path of 'sigterm' but for the signal: a context, an HTTP app, a microservice. */
 const SIGINT_KINDS: readonly Kind[] = ['context', 'express', 'microservice'];
 /** The Nest 11 leg's share of the runHost cells: every kind once (SIGTERM), each other cause on one or two. */
@@ -102,16 +101,14 @@ export function runHostCells(kinds: readonly Kind[]): Cell[] {
   const applies = (kind: Kind, cause: Cause): boolean =>
     (cause !== 'stop-controller' || HTTP_KINDS.includes(kind)) && (cause !== 'sigint' || SIGINT_KINDS.includes(kind));
   return kinds.flatMap((kind) =>
-    CAUSES.filter((cause) => applies(kind, cause)).map(
-      (cause): Cell => ({
-        kind,
-        run: 'runHost',
-        hooks: 'none',
-        cause,
-        queue: cause === 'second-signal' && (kind === 'express' || kind === 'context'),
-        ...(cause === 'second-signal' && kind === 'microservice' ? { signal: 'SIGINT' as const } : {}),
-        nest11: NEST11[cause] === 'all' || (NEST11[cause]?.includes(kind) ?? false),
-      }),
-    ),
+    CAUSES.filter((cause) => applies(kind, cause)).map((cause): Cell => ({
+      kind,
+      run: 'runHost',
+      hooks: 'none',
+      cause,
+      queue: cause === 'second-signal' && (kind === 'express' || kind === 'context'),
+      ...(cause === 'second-signal' && kind === 'microservice' ? { signal: 'SIGINT' as const } : {}),
+      nest11: NEST11[cause] === 'all' || (NEST11[cause]?.includes(kind) ?? false),
+    })),
   );
 }

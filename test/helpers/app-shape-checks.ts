@@ -29,7 +29,11 @@ export async function checkRun(cell: Cell, app: WorkerProcess, exit: Exit, ports
     return;
   }
   expect(out).not.toMatch(/^EVENT dep-alive-during-stop value=false$/m);
-  if (cell.run === 'plain' && (cell.kind === 'context' || cell.kind === 'testing-context') && ['fault', 'stop-service', 'stop-started', 'stop-controller'].includes(cell.cause)) {
+  if (
+    cell.run === 'plain' &&
+    (cell.kind === 'context' || cell.kind === 'testing-context') &&
+    ['fault', 'stop-service', 'stop-started', 'stop-controller'].includes(cell.cause)
+  ) {
     // Nothing can close the app from inside on the plain path, and a context holds nothing open:
     // the hosted services stopped (their dependency alive), Nest's teardown never ran.
     expect(out).toMatch(/^EVENT dep-alive-during-stop value=true$/m);
@@ -65,7 +69,12 @@ export async function checkRun(cell: Cell, app: WorkerProcess, exit: Exit, ports
 function checkNest(app: WorkerProcess): void {
   const ready = app.lines.find((l) => l.startsWith('EVENT ready '));
   if (!ready) return; // stop-started may end before `ready`
-  const fields = Object.fromEntries(ready.split(' ').slice(2).map((kv) => kv.split('=') as [string, string]));
+  const fields = Object.fromEntries(
+    ready
+      .split(' ')
+      .slice(2)
+      .map((kv) => kv.split('=') as [string, string]),
+  );
   expect(fields.core.split('.')[0]).toBe(NEST_MAJOR);
   expect(fields.common.split('.')[0]).toBe(NEST_MAJOR);
   if (fields.platform) expect(fields.platform).toMatch(new RegExp(`@${NEST_MAJOR}\\.`));
@@ -101,4 +110,3 @@ function checkQueueBalance(app: WorkerProcess, how: 'forced' | 'drained'): void 
 function matches(lines: readonly string[], re: RegExp): RegExpExecArray[] {
   return lines.map((l) => re.exec(l)).filter((m): m is RegExpExecArray => m !== null);
 }
-

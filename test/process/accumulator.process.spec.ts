@@ -14,7 +14,10 @@ describe('accumulator sample (real process)', () => {
     worker.signal('SIGINT');
     const exit = await worker.exited;
     expect(exit).toMatchObject({ code: null, signal: 'SIGINT' });
-    const produced = [...worker.output.matchAll(/: produced (\d+) readings/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const produced = [...worker.output.matchAll(/: produced (\d+) readings/g)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
     const persisted = Number(/persisted (\d+) readings in (\d+) batches/.exec(worker.output)?.[1]);
     const commits = [...worker.output.matchAll(/repository #(\d+): committed (\d+) readings/g)];
     expect(produced).toBeGreaterThan(0);

@@ -19,15 +19,29 @@ interface Outcome {
 /** One request on its own connection (no keep-alive), bounded by 3 s. Never rejects. */
 function send(port: number, method: 'GET' | 'POST', path: string, body?: object): Promise<Outcome> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        const retryAfter = res.headers['retry-after'];
-        resolve({ status: res.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, body: JSON.parse(text || 'null') });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: body ? { 'content-type': 'application/json' } : {},
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+            body: JSON.parse(text || 'null'),
+          });
+        });
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
     req.setTimeout(3_000, () => req.destroy(new Error('timed out')));
     req.end(body ? JSON.stringify(body) : undefined);
@@ -98,7 +112,14 @@ describe('http sample under SIGTERM (real process)', () => {
       return Promise.all([send(port, 'POST', '/orders', { id: 'late' }), send(port, 'GET', `/orders/${accepted}`)]);
     });
     // SIGTERM mid-batch, once 80 orders are in: the rest of the batch races the stop.
-    await postOrders(port, 200, 8, posted, () => stopSeen, (n) => n === 80 && worker.signal('SIGTERM'));
+    await postOrders(
+      port,
+      200,
+      8,
+      posted,
+      () => stopSeen,
+      (n) => n === 80 && worker.signal('SIGTERM'),
+    );
     const [late, read] = await duringDrain;
     expect(late).toMatchObject({ status: 503, retryAfter: '5' });
     expect(read.status).toBe(200);
@@ -125,11 +146,19 @@ describe('http sample under SIGTERM (real process)', () => {
     expect(done.length).toBeGreaterThan(0);
     expect(returned.length).toBeGreaterThan(0); // the deadline cut the drain short
     expect([...done, ...returned].sort()).toEqual([...accepted].sort()); // each exactly once
-    expect(worker.output).toContain(`Queue "default" stopped: accepted ${accepted.length} = ${done.length} succeeded + 0 failed + ${returned.length} handed back`);
+    expect(worker.output).toContain(
+      `Queue "default" stopped: accepted ${accepted.length} = ${done.length} succeeded + 0 failed + ${returned.length} handed back`,
+    );
     expect(worker.output).toMatch(/\[QueueSummary\] accepted \d+, done \d+, pending \d+, running \d+, handed back \d+/);
 
     // In order: the hosted services stop (the queue drains), then Nest closes the HTTP server.
-    const order = [/Stopping hosted services/, /Queue "default" stopped/, /Stopped hosted services/, /closing the HTTP server/, /HTTP server closed/];
+    const order = [
+      /Stopping hosted services/,
+      /Queue "default" stopped/,
+      /Stopped hosted services/,
+      /closing the HTTP server/,
+      /HTTP server closed/,
+    ];
     const at = order.map((re) => worker.indexOf(re));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -166,7 +195,9 @@ describe('http sample under SIGTERM (real process)', () => {
     expect(forced.length).toBeGreaterThan(0);
     expect([...done, ...forced].sort()).toEqual([...accepted].sort()); // each exactly once
     // The queue's own error line names every forced order, before the process ends.
-    const line = worker.lines.find((l) => l.includes(`Queue "default": forced exit by SIGTERM: ${forced.length} work item(s) not completed`));
+    const line = worker.lines.find((l) =>
+      l.includes(`Queue "default": forced exit by SIGTERM: ${forced.length} work item(s) not completed`),
+    );
     expect(line).toBeDefined();
     for (const id of forced) expect(line).toMatch(new RegExp(`\\b${id}\\b`));
     // Nest's teardown never got as far as closing the server: the forced exit ended the process.
@@ -176,7 +207,14 @@ describe('http sample under SIGTERM (real process)', () => {
   it('a request stalled mid-body cannot hold the process: runHost abandons the teardown at shutdownTimeout + 1 s and exits 124', async () => {
     const { worker, port } = await start({ SHUTDOWN_MS: '500' });
     // A client that sends half a body and then nothing: Node's server.close() waits for it.
-    const stalled = request({ host: '127.0.0.1', port, method: 'POST', path: '/orders', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+    const stalled = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/orders',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    });
     stalled.on('error', () => undefined); // reset when the process ends
     await new Promise<void>((resolve) => stalled.write('{"id":', () => resolve()));
     // A full round trip on another connection: by then the server has parsed the stalled headers.

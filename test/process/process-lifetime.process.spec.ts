@@ -16,7 +16,9 @@ describe('the process lifetime in a real process', () => {
       const exit = await worker.exited;
       expect(exit).toMatchObject({ code: 5, signal: null });
       expect(worker.output).toMatch(/Started 3 hosted services/);
-      expect(worker.indexOf(/Stopping hosted services \(stopApplication\(5\) was called\)/)).toBeGreaterThan(worker.indexOf(/Started 3 hosted services/));
+      expect(worker.indexOf(/Stopping hosted services \(stopApplication\(5\) was called\)/)).toBeGreaterThan(
+        worker.indexOf(/Started 3 hosted services/),
+      );
       expect(worker.output).toMatch(/idle-1 stopped, resource open=true/);
       expect(worker.output).toMatch(/resource closed/); // Nest's teardown ran: the app was closed
       expect(worker.output).not.toMatch(/InvalidHostStateError|main failed/);
@@ -26,7 +28,9 @@ describe('the process lifetime in a real process', () => {
   it('a frozen provider with a teardown hook: the app starts (with a warning naming it), stops and exits by the signal', async () => {
     worker = new WorkerProcess(SCENARIO, { SCENARIO: 'frozen' });
     await worker.waitFor(/\[Scenario\] ready/);
-    expect(worker.output).toMatch(/WARN \[Hosting\] Cannot make the teardown hooks of FROZEN wait for the hosted services to stop/);
+    expect(worker.output).toMatch(
+      /WARN \[Hosting\] Cannot make the teardown hooks of FROZEN wait for the hosted services to stop/,
+    );
     worker.signal('SIGTERM');
     const exit = await worker.exited;
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });

@@ -6,18 +6,21 @@ let worker: WorkerProcess | undefined;
 afterEach(() => worker?.dispose());
 
 describe('sample worker (real process)', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('stops gracefully on %s and ends by that signal, as Nest does', async (signal) => {
-    worker = new WorkerProcess(SAMPLE);
-    await worker.waitFor(/Worker running at/);
-    worker.signal(signal);
-    const exit = await worker.exited;
-    expect(exit).toMatchObject({ code: null, signal });
-    expect(worker.output).toContain(`Stopping hosted services (received ${signal})`);
-    expect(worker.output).toMatch(/Stopped hosted services in/);
-    // The loop ended on its stopping signal: not a fault, nothing at error level.
-    expect(worker.output).not.toMatch(/ERROR|FATAL/);
-    expect(exit.ms).toBeLessThan(2_000);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops gracefully on %s and ends by that signal, as Nest does',
+    async (signal) => {
+      worker = new WorkerProcess(SAMPLE);
+      await worker.waitFor(/Worker running at/);
+      worker.signal(signal);
+      const exit = await worker.exited;
+      expect(exit).toMatchObject({ code: null, signal });
+      expect(worker.output).toContain(`Stopping hosted services (received ${signal})`);
+      expect(worker.output).toMatch(/Stopped hosted services in/);
+      // The loop ended on its stopping signal: not a fault, nothing at error level.
+      expect(worker.output).not.toMatch(/ERROR|FATAL/);
+      expect(exit.ms).toBeLessThan(2_000);
+    },
+  );
 
   it('keeps running until told to stop, even when its services only await promises', async () => {
     // Every idle service awaits a bare promise: without the host's keep-alive, Node would exit 0
@@ -25,7 +28,10 @@ describe('sample worker (real process)', () => {
     worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle' });
     await worker.waitFor(/idle-3 running/);
     // An observation window, not synchronisation: the failure mode is an exit within a few ms.
-    const state = await Promise.race([worker.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('alive'), 500))]);
+    const state = await Promise.race([
+      worker.exited.then(() => 'exited'),
+      new Promise((r) => setTimeout(() => r('alive'), 500)),
+    ]);
     expect(state).toBe('alive');
     worker.signal('SIGTERM');
     expect(await worker.exited).toMatchObject({ signal: 'SIGTERM' });

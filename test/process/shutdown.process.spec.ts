@@ -24,7 +24,9 @@ describe('shutdown in a real process', () => {
     expect(exit).toMatchObject({ code: 124, signal: null });
     expect(exit.ms).toBeGreaterThanOrEqual(950);
     expect(exit.ms).toBeLessThan(1_000 + 1_000); // documented bound: measured ~20 ms, generous for CI
-    expect(worker.output).toMatch(/Shutdown deadline of 1\.00s exceeded; abandoned 1 hosted service: Stubborn \(execute, running for/);
+    expect(worker.output).toMatch(
+      /Shutdown deadline of 1\.00s exceeded; abandoned 1 hosted service: Stubborn \(execute, running for/,
+    );
     // The other services were still stopped, and dependencies closed after them.
     expect(worker.output).toMatch(/idle-1 stopped, resource open=true/);
     expect(worker.output).toMatch(/resource closed/);
@@ -39,7 +41,9 @@ describe('shutdown in a real process', () => {
     const exit = await worker.exited;
     expect(exit).toMatchObject({ code: 143, signal: null });
     expect(exit.ms).toBeLessThan(1_000);
-    expect(worker.output).toMatch(/Forced by a second SIGTERM; abandoned \d+ hosted services?: SlowStop \(stop, running for/);
+    expect(worker.output).toMatch(
+      /Forced by a second SIGTERM; abandoned \d+ hosted services?: SlowStop \(stop, running for/,
+    );
     expect(worker.output).not.toMatch(/slow still stopping 6/);
   });
 

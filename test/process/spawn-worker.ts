@@ -35,7 +35,11 @@ export class SpawnedProcess {
   #guard: NodeJS.Timeout;
   readonly #group: boolean;
 
-  constructor(command: string, args: readonly string[], { env = {}, cwd, group = false, boundMs = 15_000 }: SpawnOptions = {}) {
+  constructor(
+    command: string,
+    args: readonly string[],
+    { env = {}, cwd, group = false, boundMs = 15_000 }: SpawnOptions = {},
+  ) {
     this.#group = group;
     this.#child = spawn(command, args, {
       cwd,
@@ -83,7 +87,10 @@ export class SpawnedProcess {
     const seen = this.lines.find((l) => re.test(l));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no line matching ${re} within ${timeoutMs}ms; output:\n${this.output}`)),
+        timeoutMs,
+      );
       this.#waiters.push({ re, resolve: (line) => (clearTimeout(timer), resolve(line)) });
       const onExit = (): void => {
         // Rejects only if still waiting: a line that came just before exit has already resolved it.

@@ -43,7 +43,10 @@ function expectThrowsAtOnce(act: () => unknown, option: string): void {
 /** What `promise` settled to within `ms`; still pending then counts as a hang (a rejection). */
 async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
   let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<Settled<T>>((resolve) => (timer = setTimeout(() => resolve({ ok: false, error: new Error(`still pending after ${ms}ms: a hang`) }), ms)));
+  const hang = new Promise<Settled<T>>(
+    (resolve) =>
+      (timer = setTimeout(() => resolve({ ok: false, error: new Error(`still pending after ${ms}ms: a hang`) }), ms)),
+  );
   try {
     return await Promise.race([settle(promise), hang]);
   } finally {
@@ -80,7 +83,11 @@ describe('bad input: a typed error where it is written, never a hang', () => {
     it.each([
       ['shutdownTimeout NaN', { shutdownTimeout: NaN }, 'shutdownTimeout'],
       ['shutdownTimeout -1', { shutdownTimeout: -1 }, 'shutdownTimeout'],
-      ['shutdownTimeout above 2^31-1 ms (Node would fire it after 1 ms)', { shutdownTimeout: 2 ** 31 }, 'shutdownTimeout'],
+      [
+        'shutdownTimeout above 2^31-1 ms (Node would fire it after 1 ms)',
+        { shutdownTimeout: 2 ** 31 },
+        'shutdownTimeout',
+      ],
       ['shutdownTimeout -Infinity', { shutdownTimeout: -Infinity }, 'shutdownTimeout'],
       ['startupTimeout NaN', { startupTimeout: NaN }, 'startupTimeout'],
       ['startupTimeout -5', { startupTimeout: -5 }, 'startupTimeout'],
@@ -152,7 +159,10 @@ describe('bad input: a typed error where it is written, never a hang', () => {
 
     async function expectInitRejects(providers: Provider[], service: string): Promise<void> {
       const listeners = processListeners();
-      const app = await Test.createTestingModule({ imports: [HostedServicesModule.forRoot({ logger: false })], providers: [Healthy, ...providers] }).compile();
+      const app = await Test.createTestingModule({
+        imports: [HostedServicesModule.forRoot({ logger: false })],
+        providers: [Healthy, ...providers],
+      }).compile();
       const started = performance.now();
       const init = await settle(app.init());
       expect(performance.now() - started).toBeLessThan(BOUND_MS);
@@ -166,15 +176,23 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       await closeAfterFailedInit(app, error); // and closing raises nothing new, and does not hang
     }
 
-    it('@HostedService() on a class without stop(): app.init() rejects, naming it', () => expectInitRejects([NoStop], 'NoStop'));
-    it('@HostedService() on a class with neither start() nor stop(): app.init() rejects', () => expectInitRejects([NoMethods], 'NoMethods'));
-    it('a request-scoped hosted service: app.init() rejects (a hosted service lives as long as the app)', () => expectInitRejects([RequestScoped], 'RequestScoped'));
+    it('@HostedService() on a class without stop(): app.init() rejects, naming it', () =>
+      expectInitRejects([NoStop], 'NoStop'));
+    it('@HostedService() on a class with neither start() nor stop(): app.init() rejects', () =>
+      expectInitRejects([NoMethods], 'NoMethods'));
+    it('a request-scoped hosted service: app.init() rejects (a hosted service lives as long as the app)', () =>
+      expectInitRejects([RequestScoped], 'RequestScoped'));
     it('a hosted service provided with { scope: REQUEST }: app.init() rejects', () =>
-      expectInitRejects([{ provide: ScopedByProvider, useClass: ScopedByProvider, scope: Scope.REQUEST }], 'ScopedByProvider'));
+      expectInitRejects(
+        [{ provide: ScopedByProvider, useClass: ScopedByProvider, scope: Scope.REQUEST }],
+        'ScopedByProvider',
+      ));
 
     it('forRootAsync whose factory resolves shutdownTimeout NaN: compile() rejects, naming it', async () => {
       const compiled = await settle(
-        Test.createTestingModule({ imports: [HostedServicesModule.forRootAsync({ useFactory: async () => ({ shutdownTimeout: NaN }) })] }).compile(),
+        Test.createTestingModule({
+          imports: [HostedServicesModule.forRootAsync({ useFactory: async () => ({ shutdownTimeout: NaN }) })],
+        }).compile(),
       );
       expect(compiled.ok).toBe(false);
       expect(!compiled.ok && compiled.error).toBeInstanceOf(InvalidOptionError);
@@ -182,7 +200,12 @@ describe('bad input: a typed error where it is written, never a hang', () => {
     });
 
     it('a TimedBackgroundService with period Infinity: compile() rejects, naming it (Node would fire it every 1 ms)', async () => {
-      const compiled = await settle(Test.createTestingModule({ imports: [HostedServicesModule.forRoot({ logger: false })], providers: [Timed] }).compile());
+      const compiled = await settle(
+        Test.createTestingModule({
+          imports: [HostedServicesModule.forRoot({ logger: false })],
+          providers: [Timed],
+        }).compile(),
+      );
       expect(compiled.ok).toBe(false);
       expect(!compiled.ok && (compiled.error as InvalidOptionError).option).toBe('period');
     });
@@ -191,43 +214,70 @@ describe('bad input: a typed error where it is written, never a hang', () => {
   describe('at the call, on a running application', () => {
     async function runningQueue(capacity: number) {
       const clock = new FakeClock();
-      @Module({ imports: [HostedServicesModule.forRoot({ logger: false, shutdownTimeout: 1_000 }), BackgroundTaskQueueModule.register({ capacity })] })
+      @Module({
+        imports: [
+          HostedServicesModule.forRoot({ logger: false, shutdownTimeout: 1_000 }),
+          BackgroundTaskQueueModule.register({ capacity }),
+        ],
+      })
       class App {}
-      const app = await Test.createTestingModule({ imports: [App] }).overrideProvider(Clock).useValue(clock).compile();
+      const app = await Test.createTestingModule({ imports: [App] })
+        .overrideProvider(Clock)
+        .useValue(clock)
+        .compile();
       await app.init();
       return { app, clock, queue: app.get(BackgroundTaskQueue), lifetime: app.get(HostApplicationLifetime) };
     }
 
-    it.each([42, null, undefined, 'work', {}])('queue.enqueue(%p) rejects with InvalidOptionError naming `work`; tryEnqueue throws it', async (work) => {
-      const { app, queue } = await runningQueue(4);
-      await expectRejectsAtOnce(() => queue.enqueue(work as never), 'work');
-      expectThrowsAtOnce(() => queue.tryEnqueue(work as never), 'work');
-      expect(queue.stats.accepted).toBe(0);
-      await app.close();
-    });
+    it.each([42, null, undefined, 'work', {}])(
+      'queue.enqueue(%p) rejects with InvalidOptionError naming `work`; tryEnqueue throws it',
+      async (work) => {
+        const { app, queue } = await runningQueue(4);
+        await expectRejectsAtOnce(() => queue.enqueue(work as never), 'work');
+        expectThrowsAtOnce(() => queue.tryEnqueue(work as never), 'work');
+        expect(queue.stats.accepted).toBe(0);
+        await app.close();
+      },
+    );
 
-    it.each([{}, 'signal', { aborted: false }])('queue.enqueue(work, { signal: %p }) on a full queue rejects, naming `signal`; the queue keeps working', async (signal) => {
-      const { app, clock, queue } = await runningQueue(1);
-      const ran: string[] = [];
-      await queue.enqueue(() => clock.delay(100).then(() => void ran.push('a')), { label: 'a' }); // runs
-      await queue.enqueue(() => void ran.push('b'), { label: 'b' }); // fills the queue
-      await expectRejectsAtOnce(() => queue.enqueue(() => void ran.push('bad'), { label: 'bad', signal: signal as never }), 'signal');
-      const next = queue.enqueue(() => void ran.push('c'), { label: 'c' }); // waits for room
-      expect(await drive(clock, next)).toMatchObject({ ok: true });
-      await clock.advance(10);
-      expect(ran).toEqual(['a', 'b', 'c']);
-      const closed = await drive(clock, app.close());
-      expect(closed).toMatchObject({ ok: true });
-      expect(queue.stats).toMatchObject({ accepted: 3, succeeded: 3, failed: 0, handedBack: 0, pending: 0, running: 0 });
-    });
+    it.each([{}, 'signal', { aborted: false }])(
+      'queue.enqueue(work, { signal: %p }) on a full queue rejects, naming `signal`; the queue keeps working',
+      async (signal) => {
+        const { app, clock, queue } = await runningQueue(1);
+        const ran: string[] = [];
+        await queue.enqueue(() => clock.delay(100).then(() => void ran.push('a')), { label: 'a' }); // runs
+        await queue.enqueue(() => void ran.push('b'), { label: 'b' }); // fills the queue
+        await expectRejectsAtOnce(
+          () => queue.enqueue(() => void ran.push('bad'), { label: 'bad', signal: signal as never }),
+          'signal',
+        );
+        const next = queue.enqueue(() => void ran.push('c'), { label: 'c' }); // waits for room
+        expect(await drive(clock, next)).toMatchObject({ ok: true });
+        await clock.advance(10);
+        expect(ran).toEqual(['a', 'b', 'c']);
+        const closed = await drive(clock, app.close());
+        expect(closed).toMatchObject({ ok: true });
+        expect(queue.stats).toMatchObject({
+          accepted: 3,
+          succeeded: 3,
+          failed: 0,
+          handedBack: 0,
+          pending: 0,
+          running: 0,
+        });
+      },
+    );
 
-    it.each([NaN, Infinity, -1, 1.5, 256])('lifetime.stopApplication(%p) throws InvalidOptionError naming `exitCode`, and stops nothing', async (code) => {
-      const { app, lifetime } = await runningQueue(1);
-      expectThrowsAtOnce(() => lifetime.stopApplication(code), 'exitCode');
-      await sleep(5);
-      expect(lifetime.hasFired('stopping')).toBe(false);
-      await app.close();
-    });
+    it.each([NaN, Infinity, -1, 1.5, 256])(
+      'lifetime.stopApplication(%p) throws InvalidOptionError naming `exitCode`, and stops nothing',
+      async (code) => {
+        const { app, lifetime } = await runningQueue(1);
+        expectThrowsAtOnce(() => lifetime.stopApplication(code), 'exitCode');
+        await sleep(5);
+        expect(lifetime.hasFired('stopping')).toBe(false);
+        await app.close();
+      },
+    );
 
     it('channel.writer.write(item, notASignal) on a full channel never leaves the item in the channel, which keeps working', async () => {
       const channel = new Channel<string>({ capacity: 1 });
@@ -257,7 +307,8 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       'clock.delay(ms, %p) is refused with InvalidOptionError naming `signal`, and nothing fires later (SystemClock and FakeClock alike)',
       async (signal) => {
         const fake = new FakeClock();
-        for (const clock of [new SystemClock(), fake]) await expectRejectsAtOnce(() => clock.delay(20, signal as never), 'signal');
+        for (const clock of [new SystemClock(), fake])
+          await expectRejectsAtOnce(() => clock.delay(20, signal as never), 'signal');
         expect(fake.pendingTimers).toBe(0);
         await fake.advance(100);
         // A timer left behind would throw, uncaught, when it fired; jest fails the test if one does.
@@ -265,15 +316,21 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       },
     );
 
-    it.each([NaN, Infinity, '0'])('new FakeClock(%p) throws InvalidOptionError naming `start` (a NaN clock reads NaN forever)', (start) => {
-      expectThrowsAtOnce(() => new FakeClock(start as number), 'start');
-    });
+    it.each([NaN, Infinity, '0'])(
+      'new FakeClock(%p) throws InvalidOptionError naming `start` (a NaN clock reads NaN forever)',
+      (start) => {
+        expectThrowsAtOnce(() => new FakeClock(start as number), 'start');
+      },
+    );
 
-    it.each([NaN, -1])('fakeClock.advance(%p) is refused with InvalidOptionError naming `ms`; time does not move', async (ms) => {
-      const clock = new FakeClock();
-      await expectRejectsAtOnce(() => clock.advance(ms), 'ms');
-      expect(clock.now()).toBe(0);
-    });
+    it.each([NaN, -1])(
+      'fakeClock.advance(%p) is refused with InvalidOptionError naming `ms`; time does not move',
+      async (ms) => {
+        const clock = new FakeClock();
+        await expectRejectsAtOnce(() => clock.advance(ms), 'ms');
+        expect(clock.now()).toBe(0);
+      },
+    );
 
     it('fakeClock.advance(Infinity) with a PeriodicTimer is refused at once (it could never return), and the timer keeps ticking', async () => {
       const clock = new FakeClock();
@@ -285,16 +342,19 @@ describe('bad input: a typed error where it is written, never a hang', () => {
       timer.stop();
     });
 
-    it.each([{}, 'signal', null])('periodicTimer.waitForNextTick(%p) rejects with InvalidOptionError naming `signal`; the timer stays usable', async (signal) => {
-      const clock = new FakeClock();
-      const timer = new PeriodicTimer(10, { clock });
-      await expectRejectsAtOnce(() => timer.waitForNextTick(signal as never), 'signal');
-      const tick = timer.waitForNextTick();
-      await clock.advance(10);
-      expect(await settleWithin(tick, BOUND_MS)).toEqual({ ok: true, value: true });
-      timer.stop();
-      expect(clock.pendingTimers).toBe(0);
-    });
+    it.each([{}, 'signal', null])(
+      'periodicTimer.waitForNextTick(%p) rejects with InvalidOptionError naming `signal`; the timer stays usable',
+      async (signal) => {
+        const clock = new FakeClock();
+        const timer = new PeriodicTimer(10, { clock });
+        await expectRejectsAtOnce(() => timer.waitForNextTick(signal as never), 'signal');
+        const tick = timer.waitForNextTick();
+        await clock.advance(10);
+        expect(await settleWithin(tick, BOUND_MS)).toEqual({ ok: true, value: true });
+        timer.stop();
+        expect(clock.pendingTimers).toBe(0);
+      },
+    );
 
     it('SystemClock.delay(Infinity) does not resolve by itself: it waits until aborted', async () => {
       const controller = new AbortController();

@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
-import { BackgroundTaskQueue, BackgroundTaskQueueModule, Channel, ChannelFullMode, HostedServicesModule, isHostingError } from '../../lib';
+import {
+  BackgroundTaskQueue,
+  BackgroundTaskQueueModule,
+  Channel,
+  ChannelFullMode,
+  HostedServicesModule,
+  isHostingError,
+} from '../../lib';
 import { Random, seeded } from './support/random';
 
 // The channel under the queue, at scale: many producers and consumers on one small channel, with
@@ -29,7 +36,10 @@ function yieldTo(random: Random): Promise<void> | undefined {
 
 async function withinBound<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} still pending after ${HANG_MS}ms: a hang`)), HANG_MS)));
+  const hang = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`${what} still pending after ${HANG_MS}ms: a hang`)), HANG_MS)),
+  );
   try {
     return await Promise.race([promise, hang]);
   } finally {
@@ -113,7 +123,9 @@ async function runOnce(random: Random): Promise<Record<string, unknown>> {
   expect(out.sort()).toEqual(accepted.map(key).sort());
   for (const { item, error } of refused) {
     const typed =
-      ownErrors.has(error) || isHostingError(error, 'HOSTING_CHANNEL_CLOSED') || (isHostingError(error, 'HOSTING_CHANNEL_FULL') && fullMode === 'reject' && capacity !== Infinity);
+      ownErrors.has(error) ||
+      isHostingError(error, 'HOSTING_CHANNEL_CLOSED') ||
+      (isHostingError(error, 'HOSTING_CHANNEL_FULL') && fullMode === 'reject' && capacity !== Infinity);
     expect({ item: key(item), typed }).toEqual({ item: key(item), typed: true });
   }
   // FIFO: each consumer sees each producer's items in the order they were written.
@@ -125,7 +137,18 @@ async function runOnce(random: Random): Promise<Record<string, unknown>> {
     }
   }
   if (fullMode === 'wait' || fullMode === 'reject' || capacity === Infinity) expect(dropped).toEqual([]);
-  return { capacity, fullMode, producers, perProducer, consumers, turns, accepted: accepted.length, dropped: dropped.length, drained: drained.length, refused: refused.length };
+  return {
+    capacity,
+    fullMode,
+    producers,
+    perProducer,
+    consumers,
+    turns,
+    accepted: accepted.length,
+    dropped: dropped.length,
+    drained: drained.length,
+    refused: refused.length,
+  };
 }
 
 describe('the channel under fire', () => {
@@ -145,7 +168,9 @@ describe('the queue consumer and the event loop', () => {
   // and signal handlers: without the consumer's periodic yield, SIGTERM would wait for the whole
   // flood (forever with an endless producer); a 0 ms timer here fired only after ~250 ms.
   it('lets timers (and so signal handlers) run during a flood of microtask-only work items', async () => {
-    @Module({ imports: [HostedServicesModule.forRoot({ logger: false }), BackgroundTaskQueueModule.register({ capacity: 100 })] })
+    @Module({
+      imports: [HostedServicesModule.forRoot({ logger: false }), BackgroundTaskQueueModule.register({ capacity: 100 })],
+    })
     class App {}
     const app = await Test.createTestingModule({ imports: [App] }).compile();
     await app.init();

@@ -31,7 +31,15 @@ const IGNORED_MS = 60_000;
 const REQUESTED_EXIT = 3;
 
 type Phase = 'starting' | 'start' | 'started' | 'stopping' | 'stop' | 'stopped' | 'execute';
-type Kind = 'throws' | 'rejects' | 'throwsNonError' | 'rejectsUndefined' | 'neverSettles' | 'ignoresAbort' | 'stopApplication' | 'enqueues';
+type Kind =
+  | 'throws'
+  | 'rejects'
+  | 'throwsNonError'
+  | 'rejectsUndefined'
+  | 'neverSettles'
+  | 'ignoresAbort'
+  | 'stopApplication'
+  | 'enqueues';
 type Mode = 'sequential' | 'concurrent';
 
 const START_PHASES = ['starting', 'start', 'started'] as const;
@@ -62,7 +70,10 @@ const enqueues: Array<{ id: string; accepted: boolean; error?: unknown }> = [];
 const processed: string[] = [];
 const handedBack: string[] = [];
 
-function inject(phase: Phase, deps: { lifetime: HostApplicationLifetime; queue: BackgroundTaskQueue; clock: Clock }): void | Promise<void> {
+function inject(
+  phase: Phase,
+  deps: { lifetime: HostApplicationLifetime; queue: BackgroundTaskQueue; clock: Clock },
+): void | Promise<void> {
   if (plan.phase !== phase) return undefined;
   const error = new Error(`Faulty failed in ${phase}`);
   switch (plan.kind) {
@@ -262,8 +273,15 @@ function expected(phase: Phase, kind: Kind, mode: Mode): Expected {
   const abandoned = stopFault && hanging;
   let culprit: RegExp | undefined;
   if (startFault && hanging) culprit = new RegExp(`still starting: ${culpritName} \\(${phase}, 2\\.00s\\)`);
-  else if (abandoned) culprit = new RegExp(`Shutdown deadline of 1\\.00s exceeded; abandoned 1 hosted service: ${culpritName} \\(${phase === 'execute' ? 'execute' : phase}, running for 1\\.00s\\)`);
-  else if (failing) culprit = phase === 'execute' ? /^Background service FaultyWorker failed: / : new RegExp(`^${culpritName}: ${phase} failed: `);
+  else if (abandoned)
+    culprit = new RegExp(
+      `Shutdown deadline of 1\\.00s exceeded; abandoned 1 hosted service: ${culpritName} \\(${phase === 'execute' ? 'execute' : phase}, running for 1\\.00s\\)`,
+    );
+  else if (failing)
+    culprit =
+      phase === 'execute'
+        ? /^Background service FaultyWorker failed: /
+        : new RegExp(`^${culpritName}: ${phase} failed: `);
 
   let exitCode = 0;
   if (failing || (startFault && hanging)) exitCode = 1;
@@ -274,7 +292,9 @@ function expected(phase: Phase, kind: Kind, mode: Mode): Expected {
     init: startFault ? (hanging ? 'timesOut' : 'rejectsWithThrown') : 'resolves',
     startCalls,
     started,
-    selfStop: (phase === 'execute' && failing) || (kind === 'stopApplication' && !(STOP_PHASES as readonly Phase[]).includes(phase)),
+    selfStop:
+      (phase === 'execute' && failing) ||
+      (kind === 'stopApplication' && !(STOP_PHASES as readonly Phase[]).includes(phase)),
     abandoned,
     exitCode,
     culprit,
@@ -284,7 +304,9 @@ function expected(phase: Phase, kind: Kind, mode: Mode): Expected {
 const PHASES: readonly Phase[] = [...START_PHASES, ...STOP_PHASES, 'execute'];
 const KINDS: readonly Kind[] = [...FAILING, ...HANGING, 'stopApplication', 'enqueues'];
 const MODES: readonly Mode[] = ['sequential', 'concurrent'];
-const CELLS = PHASES.flatMap((phase) => KINDS.flatMap((kind) => MODES.map((mode) => ({ phase, kind, mode, label: KIND_LABEL[kind] }))));
+const CELLS = PHASES.flatMap((phase) =>
+  KINDS.flatMap((kind) => MODES.map((mode) => ({ phase, kind, mode, label: KIND_LABEL[kind] }))),
+);
 
 describe('a faulty hosted service never hangs the host, and never takes the others down with it', () => {
   const unhandled: unknown[] = [];
@@ -327,7 +349,10 @@ describe('a faulty hosted service never hangs the host, and never takes the othe
           servicesStartConcurrently: concurrent,
           servicesStopConcurrently: concurrent,
         }),
-        BackgroundTaskQueueModule.register({ capacity: 10, onUnprocessed: (items: UnprocessedWorkItem[]) => void handedBack.push(...items.map((i) => i.label)) }),
+        BackgroundTaskQueueModule.register({
+          capacity: 10,
+          onUnprocessed: (items: UnprocessedWorkItem[]) => void handedBack.push(...items.map((i) => i.label)),
+        }),
       ],
       providers: [Alpha, phase === 'execute' ? FaultyWorker : Faulty, Charlie],
     })
@@ -357,7 +382,8 @@ describe('a faulty hosted service never hangs the host, and never takes the othe
     } else {
       expect(init.ok).toBe(false);
       const error = !init.ok ? init.error : undefined;
-      if (want.init === 'rejectsWithThrown') expect(error).toBe(thrown!.value); // the very same value, never wrapped
+      if (want.init === 'rejectsWithThrown')
+        expect(error).toBe(thrown!.value); // the very same value, never wrapped
       else expect(error).toBeInstanceOf(HostStartTimeoutError);
       expect(init.at).toBeLessThanOrEqual(STARTUP_MS + SHUTDOWN_MS);
       await drive(clock, closeAfterFailedInit(app, error));
@@ -385,7 +411,10 @@ describe('a faulty hosted service never hangs the host, and never takes the othe
     const errors = [...logger.messages('error'), ...logger.messages('fatal')].filter((m) => !refusal.test(m));
     if (want.culprit) expect(errors.filter((m) => want.culprit!.test(m))).toHaveLength(1);
     else expect(errors).toEqual([]);
-    if (phase === 'execute' && FAILING.includes(kind)) expect(logger.messages('fatal')).toEqual([expect.stringContaining("FaultyWorker failed and backgroundServiceExceptionBehavior is 'stopHost'")]);
+    if (phase === 'execute' && FAILING.includes(kind))
+      expect(logger.messages('fatal')).toEqual([
+        expect.stringContaining("FaultyWorker failed and backgroundServiceExceptionBehavior is 'stopHost'"),
+      ]);
 
     // The exit code the README's table gives for this outcome.
     expect(exitCodeOf(app)).toBe(want.exitCode);
@@ -398,7 +427,9 @@ describe('a faulty hosted service never hangs the host, and never takes the othe
         else expect(isHostingError(e.error, 'HOSTING_QUEUE_CLOSED')).toBe(true);
       }
       const stopWork = (STOP_PHASES as readonly Phase[]).includes(phase);
-      expect(enqueues.filter((e) => e.accepted).length).toBe(stopWork ? 0 : phase === 'execute' ? enqueues.length - 1 : 1);
+      expect(enqueues.filter((e) => e.accepted).length).toBe(
+        stopWork ? 0 : phase === 'execute' ? enqueues.length - 1 : 1,
+      );
     }
     const stats = queue.stats;
     expect(queue.closed).toBe(true);

@@ -92,7 +92,10 @@ class TimerTracker {
   stop(): { library: string[]; others: number } {
     this.#hook.disable();
     const origins = [...this.live.values()];
-    return { library: origins.filter((o): o is string => o !== undefined), others: origins.filter((o) => o === undefined).length };
+    return {
+      library: origins.filter((o): o is string => o !== undefined),
+      others: origins.filter((o) => o === undefined).length,
+    };
   }
 }
 
@@ -177,7 +180,10 @@ describe('no leaks across create/close cycles', () => {
         providers: [Unit, Worker, Ticker, Edge],
       })
       class App {}
-      const app = await Test.createTestingModule({ imports: [App] }).overrideProvider(Clock).useValue(clock).compile();
+      const app = await Test.createTestingModule({ imports: [App] })
+        .overrideProvider(Clock)
+        .useValue(clock)
+        .compile();
       apps.push(new WeakRef(app));
       const lifetime = app.get(HostApplicationLifetime);
       const stopped = new Promise<void>((resolve) => lifetime.onStopped(resolve));
@@ -217,11 +223,19 @@ describe('no leaks across create/close cycles', () => {
 
       // Nothing the library added is left behind.
       if (fake) expect((clock as FakeClock).pendingTimers).toBe(0);
-      expect({ cycle, ending: shared.ending, listeners: processListeners() }).toEqual({ cycle, ending: shared.ending, listeners });
+      expect({ cycle, ending: shared.ending, listeners: processListeners() }).toEqual({
+        cycle,
+        ending: shared.ending,
+        listeners,
+      });
       expect(getEventListeners(userSignal, 'abort')).toHaveLength(0);
       await flush(); // let async_hooks report the timers cleared during close
       const left = tracker.stop();
-      expect({ cycle, ending: shared.ending, libraryTimersLeft: left.library }).toEqual({ cycle, ending: shared.ending, libraryTimersLeft: [] });
+      expect({ cycle, ending: shared.ending, libraryTimersLeft: left.library }).toEqual({
+        cycle,
+        ending: shared.ending,
+        libraryTimersLeft: [],
+      });
       // The process agrees: any timer more than before the cycle is someone else's (the test runner's).
       expect(activeTimers()).toBeLessThanOrEqual(timersBefore + left.others);
       process.exitCode = exitCodeBefore; // a crashed worker sets 1, on purpose
@@ -245,4 +259,3 @@ describe('no leaks across create/close cycles', () => {
     expect(growth).toBeLessThan(8e6);
   }, 60_000);
 });
-

@@ -98,7 +98,10 @@ async function runScenario(random: Random, s: Scenario): Promise<void> {
     ],
   })
   class App {}
-  const app = await Test.createTestingModule({ imports: [App] }).overrideProvider(Clock).useValue(clock).compile();
+  const app = await Test.createTestingModule({ imports: [App] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
   const queue = app.get(BackgroundTaskQueue);
   const lifetime = app.get(HostApplicationLifetime);
   const at: { stopping?: number; stopped?: number } = {};
@@ -183,7 +186,9 @@ async function runScenario(random: Random, s: Scenario): Promise<void> {
   // ── the accounting, by id ──
   const accepted = new Set(books.accepted);
   expect(accepted.size).toBe(books.accepted.length); // nobody accepted twice
-  const processed = [...books.finished].filter(([id, f]) => !f.afterHandBack && !books.handedBack.has(id)).map(([id]) => id);
+  const processed = [...books.finished]
+    .filter(([id, f]) => !f.afterHandBack && !books.handedBack.has(id))
+    .map(([id]) => id);
   const handedBack = [...books.handedBack.keys()];
   expect(processed.filter((id) => books.handedBack.has(id))).toEqual([]);
   expect([...processed, ...handedBack].sort()).toEqual([...accepted].sort()); // processed + handed back = accepted
@@ -217,13 +222,33 @@ async function runScenario(random: Random, s: Scenario): Promise<void> {
   const stats = queue.stats;
   const ok = processed.filter((id) => books.finished.get(id)!.outcome === 'ok').length;
   const forced = [...books.handedBack.values()].filter((h) => h.reason === 'forced').length;
-  expect(stats).toEqual({ accepted: accepted.size, succeeded: ok, failed: processed.length - ok, handedBack: handedBack.length, forced, pending: 0, running: 0 });
+  expect(stats).toEqual({
+    accepted: accepted.size,
+    succeeded: ok,
+    failed: processed.length - ok,
+    handedBack: handedBack.length,
+    forced,
+    pending: 0,
+    running: 0,
+  });
   if (s.forceAfter === undefined) expect(forced).toBe(0);
 
   // Nothing left behind.
   expect(clock.pendingTimers).toBe(0);
   expect(processListeners()).toEqual(listenersBefore);
-  if (process.env.RELIABILITY_DEBUG) console.log(JSON.stringify({ ...s, stats, refused: books.refused.size, started: books.started.length, lateFinish: [...books.finished.values()].filter((f) => f.afterHandBack).length, kinds: [...new Set([...books.refused.values()].map((e) => (isHostingError(e) ? e.code : String(e).slice(0, 30))))] }));
+  if (process.env.RELIABILITY_DEBUG)
+    console.log(
+      JSON.stringify({
+        ...s,
+        stats,
+        refused: books.refused.size,
+        started: books.started.length,
+        lateFinish: [...books.finished.values()].filter((f) => f.afterHandBack).length,
+        kinds: [
+          ...new Set([...books.refused.values()].map((e) => (isHostingError(e) ? e.code : String(e).slice(0, 30)))),
+        ],
+      }),
+    );
 }
 
 describe('the background task queue under fire', () => {
@@ -243,7 +268,8 @@ describe('the background task queue under fire', () => {
         try {
           await runScenario(random.fork(`run ${run}`), scenario);
         } catch (error) {
-          if (error instanceof Error) error.message = `run ${run}, scenario ${JSON.stringify(scenario)}:\n${error.message}`;
+          if (error instanceof Error)
+            error.message = `run ${run}, scenario ${JSON.stringify(scenario)}:\n${error.message}`;
           throw error;
         }
       }

@@ -2,10 +2,23 @@
 require('reflect-metadata');
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { HostedServicesModule, HostedService, BackgroundService, HostApplicationLifetime, isHostingError } = require('nestjs-hosting');
+const {
+  HostedServicesModule,
+  HostedService,
+  BackgroundService,
+  HostApplicationLifetime,
+  isHostingError,
+} = require('nestjs-hosting');
 
 const log = [];
-class First { start() { log.push('start:First'); } stop() { log.push('stop:First'); } }
+class First {
+  start() {
+    log.push('start:First');
+  }
+  stop() {
+    log.push('stop:First');
+  }
+}
 HostedService()(First);
 class Second extends BackgroundService {
   async execute(stopping) {
@@ -25,7 +38,14 @@ Module({ imports: [HostedServicesModule.forRoot({ logger: false })], providers: 
   const expected = 'start:First,execute:Second,stop:First';
   if (log.join() !== expected || !lifetime.hasFired('stopped')) throw new Error(`cjs consumer: got ${log.join()}`);
   let typed = false;
-  try { HostedServicesModule.forRoot({ shutdownTimeout: -1 }); } catch (e) { typed = isHostingError(e, 'HOSTING_INVALID_OPTION') && e instanceof TypeError; }
+  try {
+    HostedServicesModule.forRoot({ shutdownTimeout: -1 });
+  } catch (e) {
+    typed = isHostingError(e, 'HOSTING_INVALID_OPTION') && e instanceof TypeError;
+  }
   if (!typed) throw new Error('cjs consumer: option validation did not throw a typed TypeError');
   console.log(`smoke ok: cjs consumer, Nest ${require('@nestjs/core/package.json').version}`);
-})().catch((e) => { console.error(e); process.exit(1); });
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

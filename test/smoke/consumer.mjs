@@ -6,7 +6,14 @@ import { NestFactory } from '@nestjs/core';
 import { HostedServicesModule, HostedService, BackgroundService, HostApplicationLifetime } from 'nestjs-hosting';
 
 const log = [];
-class First { start() { log.push('start:First'); } stop() { log.push('stop:First'); } }
+class First {
+  start() {
+    log.push('start:First');
+  }
+  stop() {
+    log.push('stop:First');
+  }
+}
 HostedService()(First);
 class Second extends BackgroundService {
   async execute(stopping) {

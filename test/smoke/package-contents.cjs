@@ -23,7 +23,8 @@ if (!files.has('LICENSE') || !fs.readFileSync(path.join(pkg, 'LICENSE'), 'utf8')
 }
 // dist/ and lib/ must match one to one: a stale build output, or a source that was never built,
 // means the tarball was not packed from a clean build of these sources.
-const stem = (f, dir, ext) => (f.startsWith(`${dir}/`) && f.endsWith(ext) ? f.slice(dir.length + 1, -ext.length) : null);
+const stem = (f, dir, ext) =>
+  f.startsWith(`${dir}/`) && f.endsWith(ext) ? f.slice(dir.length + 1, -ext.length) : null;
 const built = [...files].map((f) => stem(f, 'dist', '.js')).filter((s) => s !== null);
 const sources = [...files].map((f) => stem(f, 'lib', '.ts')).filter((s) => s !== null);
 for (const s of built) if (!sources.includes(s)) problems.push(`dist/${s}.js has no source lib/${s}.ts`);

@@ -32,7 +32,10 @@ describe('a forced exit (a second signal)', () => {
   const apps = useQueueApps();
 
   it('during a drain: every accepted item is processed or handed back as forced, each exactly once', async () => {
-    const { app, clock, queue, handBacks, logger } = await apps.compile({ queues: [{ concurrency: 2 }], shutdownTimeout: 10_000 });
+    const { app, clock, queue, handBacks, logger } = await apps.compile({
+      queues: [{ concurrency: 2 }],
+      shutdownTimeout: 10_000,
+    });
     await app.init();
     const ended: string[] = [];
     const accepted = Array.from({ length: 10 }, (_, n) => `i${n}`);
@@ -41,12 +44,22 @@ describe('a forced exit (a second signal)', () => {
     await clock.advance(450); // i0, i1 done; i2, i3 running
     expect(ended).toEqual(['i0', 'i1']);
     await forceExit(app);
-    expect(handBacks.calls).toEqual(['default/forced: i4:false, i5:false, i6:false, i7:false, i8:false, i9:false, i2:true, i3:true']);
+    expect(handBacks.calls).toEqual([
+      'default/forced: i4:false, i5:false, i6:false, i7:false, i8:false, i9:false, i2:true, i3:true',
+    ]);
     const back = handBacks.items.map((i) => i.label);
     expect([...ended, ...back].sort()).toEqual([...accepted].sort());
-    expect(queue().stats).toEqual({ accepted: 10, succeeded: 2, failed: 0, handedBack: 8, forced: 8, pending: 0, running: 0 });
+    expect(queue().stats).toEqual({
+      accepted: 10,
+      succeeded: 2,
+      failed: 0,
+      handedBack: 8,
+      forced: 8,
+      pending: 0,
+      running: 0,
+    });
     expect(logger.messages('error')).toContainEqual(
-      "Queue \"default\": forced exit by SIGTERM: 8 work item(s) not completed handed to onUnprocessed ('forced'): i4, i5, i6, i7, i8, i9, i2 (started), i3 (started); accepted 10 = 2 succeeded + 0 failed + 8 handed back (8 forced)",
+      'Queue "default": forced exit by SIGTERM: 8 work item(s) not completed handed to onUnprocessed (\'forced\'): i4, i5, i6, i7, i8, i9, i2 (started), i3 (started); accepted 10 = 2 succeeded + 0 failed + 8 handed back (8 forced)',
     );
     await flush();
     expect(closing.done).toBe(true); // the abandoned stop settles promptly, having nothing left to hand back
@@ -86,7 +99,11 @@ describe('a forced exit (a second signal)', () => {
     await flush();
     expect(forcing.done).toBe(false);
     expect(calls).toEqual(['shutdown: next, stuck']);
-    expect(logger.messages('error')).toContainEqual(expect.stringContaining('no work item left to hand back; accepted 2 = 0 succeeded + 0 failed + 2 handed back; waiting for 1 earlier hand-back(s)'));
+    expect(logger.messages('error')).toContainEqual(
+      expect.stringContaining(
+        'no work item left to hand back; accepted 2 = 0 succeeded + 0 failed + 2 handed back; waiting for 1 earlier hand-back(s)',
+      ),
+    );
     gate.resolve();
     await flush();
     expect(forcing.done).toBe(true);
@@ -106,7 +123,9 @@ describe('a forced exit with logger: false', () => {
       await flush();
       await forceExit(app);
       expect(handBacks.calls).toEqual(['default/forced: stuck:true']);
-      const queueLines = spies.flatMap((spy) => spy.mock.calls.map((call) => String(call[0]))).filter((m) => m.startsWith('Queue "'));
+      const queueLines = spies
+        .flatMap((spy) => spy.mock.calls.map((call) => String(call[0])))
+        .filter((m) => m.startsWith('Queue "'));
       expect(queueLines).toEqual([]);
     } finally {
       for (const spy of spies) spy.mockRestore();
@@ -124,7 +143,10 @@ describe("shutdown 'abandon' through Nest", () => {
       calls.push(items.map((i) => `${i.label}:${i.started}`).join(', '));
       return items.some((i) => i.started) ? gate.promise : Promise.resolve();
     };
-    const { app, clock, queue, logger } = await apps.compile({ queues: [{ shutdown: 'abandon', onUnprocessed }], shutdownTimeout: 1_000 });
+    const { app, clock, queue, logger } = await apps.compile({
+      queues: [{ shutdown: 'abandon', onUnprocessed }],
+      shutdownTimeout: 1_000,
+    });
     await app.init();
     await queue().enqueue((signal) => clock.delay(600, signal), { label: 'a' });
     await queue().enqueue(() => undefined, { label: 'b' });

@@ -74,7 +74,13 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
   it('accounts for every accepted item exactly once: processed or handed back', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
-        const { app, clock, handBacks, queue: queueOf, logger } = await apps.compile({ queues: [{ ...scenario.queue }], shutdownTimeout: scenario.shutdownTimeout });
+        const {
+          app,
+          clock,
+          handBacks,
+          queue: queueOf,
+          logger,
+        } = await apps.compile({ queues: [{ ...scenario.queue }], shutdownTimeout: scenario.shutdownTimeout });
         await app.init();
         const queue = queueOf();
 
@@ -94,32 +100,36 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
           if (settledAs.has(id)) unexpected.push(`${id} settled twice`);
           settledAs.set(id, how);
         };
-        const workFor = (id: string, spec: ItemSpec): WorkItem => (signal) => {
-          if (started.includes(id)) unexpected.push(`${id} started twice`);
-          started.push(id);
-          peak = Math.max(peak, ++running);
-          if (spec.outcome === 'throw') {
-            finish(id, 'error');
-            throw new Error(`${id} throws`);
-          }
-          return (async () => {
-            try {
-              if (spec.duration > 0) await clock.delay(spec.duration, spec.honoursSignal ? signal : undefined);
-              if (spec.outcome === 'reject') throw new Error(`${id} rejects`);
-              if (spec.outcome === 'nonError') throw `${id} throws a string`; // eslint-disable-line @typescript-eslint/only-throw-error
-            } catch (error) {
+        const workFor =
+          (id: string, spec: ItemSpec): WorkItem =>
+          (signal) => {
+            if (started.includes(id)) unexpected.push(`${id} started twice`);
+            started.push(id);
+            peak = Math.max(peak, ++running);
+            if (spec.outcome === 'throw') {
               finish(id, 'error');
-              throw error;
+              throw new Error(`${id} throws`);
             }
-            finish(id, 'ok');
-          })();
-        };
+            return (async () => {
+              try {
+                if (spec.duration > 0) await clock.delay(spec.duration, spec.honoursSignal ? signal : undefined);
+                if (spec.outcome === 'reject') throw new Error(`${id} rejects`);
+                if (spec.outcome === 'nonError') throw `${id} throws a string`; // eslint-disable-line @typescript-eslint/only-throw-error
+              } catch (error) {
+                finish(id, 'error');
+                throw error;
+              }
+              finish(id, 'ok');
+            })();
+          };
 
         // The timeline: enqueues, the close and the second signal, in time order (an enqueue at closeAt comes first).
         const events = [
           ...scenario.items.map((spec, n) => ({ at: spec.at, order: 0, id: `i${n}`, spec })),
           { at: scenario.closeAt, order: 1, id: 'close', spec: undefined },
-          ...(scenario.forceAfter === null ? [] : [{ at: scenario.closeAt + scenario.forceAfter, order: 2, id: 'force', spec: undefined }]),
+          ...(scenario.forceAfter === null
+            ? []
+            : [{ at: scenario.closeAt + scenario.forceAfter, order: 2, id: 'force', spec: undefined }]),
         ].sort((x, y) => x.at - y.at || x.order - y.order);
         let now = 0;
         /** Moves the clock to `t`, firing what is due by then (also what is due right now). */
@@ -137,7 +147,8 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
           if (!closing) {
             // Before stopping, the books balance at every quiet point (items still pending or running).
             const s = queue.stats;
-            if (s.accepted !== s.succeeded + s.failed + s.handedBack + s.pending + s.running) unexpected.push(`unbalanced before close: ${JSON.stringify(s)}`);
+            if (s.accepted !== s.succeeded + s.failed + s.handedBack + s.pending + s.running)
+              unexpected.push(`unbalanced before close: ${JSON.stringify(s)}`);
           }
           if (event.id === 'force') {
             app.get(HostedServicesOrchestrator).host?.abandon('SIGTERM');
@@ -160,7 +171,9 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
               () => void accepted.push(id),
               (error: unknown) => {
                 refused.push(id);
-                const expected = (error instanceof QueueFullError && scenario.queue.fullMode === 'reject') || (error instanceof QueueClosedError && closing !== undefined);
+                const expected =
+                  (error instanceof QueueFullError && scenario.queue.fullMode === 'reject') ||
+                  (error instanceof QueueClosedError && closing !== undefined);
                 if (!expected) unexpected.push(error);
               },
             ),
@@ -190,7 +203,9 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
         expect(s.succeeded).toBe([...processed.values()].filter((how) => how === 'ok').length);
         expect(s.failed).toBe([...processed.values()].filter((how) => how === 'error').length);
         const forcedNote = s.forced > 0 ? ` (${s.forced} forced)` : '';
-        expect(logger.messages('log')).toContain(report('default', s.accepted, s.succeeded, s.failed, s.handedBack) + forcedNote);
+        expect(logger.messages('log')).toContain(
+          report('default', s.accepted, s.succeeded, s.failed, s.handedBack) + forcedNote,
+        );
         // By id: processed or handed back, exactly once, never both; nothing refused appears.
         expect(new Set(back).size).toBe(back.length);
         expect([...processed.keys(), ...back].sort()).toEqual([...accepted].sort());
@@ -204,7 +219,10 @@ describe('the queue invariant under random shutdown points (fast-check)', () => 
         expect(clock.pendingTimers).toBe(0);
       }),
       // 50 runs take well under a second. To replay a failure: QUEUE_PROPERTY_SEED=<seed printed by fast-check>.
-      { numRuns: Number(process.env.QUEUE_PROPERTY_RUNS ?? 50), seed: process.env.QUEUE_PROPERTY_SEED ? Number(process.env.QUEUE_PROPERTY_SEED) : undefined },
+      {
+        numRuns: Number(process.env.QUEUE_PROPERTY_RUNS ?? 50),
+        seed: process.env.QUEUE_PROPERTY_SEED ? Number(process.env.QUEUE_PROPERTY_SEED) : undefined,
+      },
     );
   });
 });

@@ -14,7 +14,10 @@ describe('queue names in the logs', () => {
   const apps = useQueueApps();
 
   it('names each consumer BackgroundTaskQueue(<name>) in the host’s lines, and never by its internal token', async () => {
-    const { app, clock, logger, queue } = await apps.compile({ queues: [{}, { name: 'emails', onUnprocessed: () => new Promise<void>(() => undefined) }], shutdownTimeout: 100 });
+    const { app, clock, logger, queue } = await apps.compile({
+      queues: [{}, { name: 'emails', onUnprocessed: () => new Promise<void>(() => undefined) }],
+      shutdownTimeout: 100,
+    });
     await app.init();
     await queue('emails').enqueue(() => new Promise<void>(() => undefined), { label: 'stuck' });
     await queue().enqueue(() => Promise.reject(new Error('boom')), { label: 'bad' });
@@ -25,7 +28,12 @@ describe('queue names in the logs', () => {
     await closing;
     const all = logger.messages();
     expect(all.filter((m) => m.includes('HOSTING:QUEUE'))).toEqual([]);
-    expect(logger.messages('debug')).toEqual(expect.arrayContaining([expect.stringMatching(/^BackgroundTaskQueue\(default\): start in /), expect.stringMatching(/^BackgroundTaskQueue\(emails\): start in /)]));
+    expect(logger.messages('debug')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^BackgroundTaskQueue\(default\): start in /),
+        expect.stringMatching(/^BackgroundTaskQueue\(emails\): start in /),
+      ]),
+    );
     expect(logger.messages('error')).toEqual([
       'Queue "default": work item bad failed: Error: boom',
       expect.stringMatching(/abandoned 1 hosted service: BackgroundTaskQueue\(emails\) \(stop, running for 100ms\)$/),
@@ -33,7 +41,10 @@ describe('queue names in the logs', () => {
   });
 
   it('names the queue in its own lines: failures, hand-backs, a forced exit and the stop report', async () => {
-    const { app, clock, logger, queue } = await apps.compile({ queues: [{ name: 'emails', onUnprocessed: undefined }], shutdownTimeout: 100 });
+    const { app, clock, logger, queue } = await apps.compile({
+      queues: [{ name: 'emails', onUnprocessed: undefined }],
+      shutdownTimeout: 100,
+    });
     await app.init();
     await queue('emails').enqueue(() => Promise.reject(new Error('boom')), { label: 'bad' });
     await queue('emails').enqueue(() => new Promise<void>(() => undefined), { label: 'stuck' });
@@ -47,7 +58,9 @@ describe('queue names in the logs', () => {
     expect(lines).toEqual([
       expect.stringMatching(/^BackgroundTaskQueue\(emails\): start/),
       'Queue "emails": work item bad failed: Error: boom',
-      expect.stringMatching(/^Queue "emails": forced exit by SIGTERM: 2 work item\(s\) not completed .*: queued, stuck \(started\); /),
+      expect.stringMatching(
+        /^Queue "emails": forced exit by SIGTERM: 2 work item\(s\) not completed .*: queued, stuck \(started\); /,
+      ),
       'Queue "emails" stopped: accepted 3 = 0 succeeded + 1 failed + 2 handed back (2 forced)',
       expect.stringMatching(/^BackgroundTaskQueue\(emails\): stop in /),
     ]);

@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { Inject, Injectable, Module, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 
-import { BackgroundTaskQueue, getQueueToken, InjectQueue, OnUnitOfWorkEnd, UnitOfWork, WorkItemContext } from '../../../lib';
+import {
+  BackgroundTaskQueue,
+  getQueueToken,
+  InjectQueue,
+  OnUnitOfWorkEnd,
+  UnitOfWork,
+  WorkItemContext,
+} from '../../../lib';
 import { deferred, flush } from '../../helpers/deferred';
 import { track } from '../support/e2e';
 import { report, useQueueApps } from './queue.e2e-fixtures';
@@ -29,7 +36,11 @@ describe('BackgroundTaskQueueModule: injection', () => {
   const apps = useQueueApps();
 
   it('injects the default queue by its class, by @InjectQueue() and by getQueueToken(), as one instance, anywhere', async () => {
-    const { app, queue } = await apps.compile({ queues: [{}, { name: 'a' }, { name: 'b' }], providers: [Producers], imports: [FeatureModule] });
+    const { app, queue } = await apps.compile({
+      queues: [{}, { name: 'a' }, { name: 'b' }],
+      providers: [Producers],
+      imports: [FeatureModule],
+    });
     await app.init();
     const p = app.get(Producers);
     expect(p.defaultQueue).toBe(queue());
@@ -74,7 +85,9 @@ describe('BackgroundTaskQueueModule: injection', () => {
     await clock.advance(1_000);
     await closing;
     expect(handBacks.calls).toEqual(['a/shutdown: a2:false, a-blocker:true']);
-    expect(logger.messages('log').filter((m) => m.startsWith('Queue'))).toEqual(expect.arrayContaining([report('a', 2, 0, 0, 2), report('b', 3, 3, 0, 0)]));
+    expect(logger.messages('log').filter((m) => m.startsWith('Queue'))).toEqual(
+      expect.arrayContaining([report('a', 2, 0, 0, 2), report('b', 3, 3, 0, 0)]),
+    );
     expect(clock.pendingTimers).toBe(0);
   });
 });
@@ -104,7 +117,8 @@ describe("BackgroundTaskQueueModule: 'scopePerItem'", () => {
     disposeGate.wait = undefined;
   };
 
-  const scopedItem = (id: string, seen: Array<{ id: string; first: ItemContext; second: ItemContext; context: WorkItemContext }>) =>
+  const scopedItem =
+    (id: string, seen: Array<{ id: string; first: ItemContext; second: ItemContext; context: WorkItemContext }>) =>
     async (_signal: AbortSignal, context: WorkItemContext): Promise<void> => {
       const first = await context.scope!.resolve(ItemContext);
       const second = await context.scope!.resolve(ItemContext);
@@ -156,23 +170,29 @@ describe("BackgroundTaskQueueModule: 'scopePerItem'", () => {
     expect(contexts).toEqual([{ label: '', scope: undefined }]);
   });
 
-  it.each([1, 3])('with concurrency %i, the stop waits for the last items’ scopes to be disposed', async (concurrency) => {
-    reset();
-    const { app, queue, clock } = await apps.compile({ queues: [{ scopePerItem: true, concurrency }], providers: [ItemContext] });
-    await app.init();
-    const gate = deferred();
-    disposeGate.wait = gate.promise;
-    const seen: Array<{ id: string; first: ItemContext; second: ItemContext; context: WorkItemContext }> = [];
-    await queue().enqueue(scopedItem('x', seen), { label: 'x' });
-    await flush(10);
-    expect(life).toEqual(['ctx1 created', 'x ran with ctx1']); // its scope is being disposed
-    const closing = track(apps.close(app));
-    await flush(10);
-    expect(closing.done).toBe(false); // nothing is torn down under a disposal still under way
-    gate.resolve();
-    await flush(10);
-    expect(closing.done).toBe(true);
-    expect(life).toEqual(['ctx1 created', 'x ran with ctx1', 'ctx1 disposed']);
-    expect(clock.pendingTimers).toBe(0);
-  });
+  it.each([1, 3])(
+    'with concurrency %i, the stop waits for the last items’ scopes to be disposed',
+    async (concurrency) => {
+      reset();
+      const { app, queue, clock } = await apps.compile({
+        queues: [{ scopePerItem: true, concurrency }],
+        providers: [ItemContext],
+      });
+      await app.init();
+      const gate = deferred();
+      disposeGate.wait = gate.promise;
+      const seen: Array<{ id: string; first: ItemContext; second: ItemContext; context: WorkItemContext }> = [];
+      await queue().enqueue(scopedItem('x', seen), { label: 'x' });
+      await flush(10);
+      expect(life).toEqual(['ctx1 created', 'x ran with ctx1']); // its scope is being disposed
+      const closing = track(apps.close(app));
+      await flush(10);
+      expect(closing.done).toBe(false); // nothing is torn down under a disposal still under way
+      gate.resolve();
+      await flush(10);
+      expect(closing.done).toBe(true);
+      expect(life).toEqual(['ctx1 created', 'x ran with ctx1', 'ctx1 disposed']);
+      expect(clock.pendingTimers).toBe(0);
+    },
+  );
 });

@@ -3,12 +3,21 @@ import { describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
-import { BackgroundTaskQueueModule, DuplicateQueueError, HostedServicesModule, isHostingError, QueueNotHostedError, TaskQueueOptions } from '../../../lib';
+import {
+  BackgroundTaskQueueModule,
+  DuplicateQueueError,
+  HostedServicesModule,
+  isHostingError,
+  QueueNotHostedError,
+  TaskQueueOptions,
+} from '../../../lib';
 import { settled } from '../support/e2e';
 import { useQueueApps } from './queue.e2e-fixtures';
 
 /** What compiling an application with these imports rejects with (undefined if it compiles). */
-async function compileError(imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>): Promise<unknown> {
+async function compileError(
+  imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>,
+): Promise<unknown> {
   const result = await settled(Test.createTestingModule({ imports }).compile());
   if (result.ok) await result.value.close();
   return result.ok ? undefined : result.error;
@@ -45,13 +54,21 @@ describe('the same queue name registered twice in one application', () => {
   });
 
   it('fails for the default queue too (two register() without a name)', async () => {
-    const error = await compileError([HostedServicesModule.forRoot({ logger: false }), BackgroundTaskQueueModule.register(), BackgroundTaskQueueModule.register({ capacity: 1 })]);
+    const error = await compileError([
+      HostedServicesModule.forRoot({ logger: false }),
+      BackgroundTaskQueueModule.register(),
+      BackgroundTaskQueueModule.register({ capacity: 1 }),
+    ]);
     expect(error).toBeInstanceOf(DuplicateQueueError);
     expect(error).toMatchObject({ queue: 'default' });
   });
 
   it('allows different names side by side', async () => {
-    const error = await compileError([HostedServicesModule.forRoot({ logger: false }), BackgroundTaskQueueModule.register(), BackgroundTaskQueueModule.register({ name: 'emails' })]);
+    const error = await compileError([
+      HostedServicesModule.forRoot({ logger: false }),
+      BackgroundTaskQueueModule.register(),
+      BackgroundTaskQueueModule.register({ name: 'emails' }),
+    ]);
     expect(error).toBeUndefined();
   });
 });

@@ -20,7 +20,11 @@ class Producer {
   start(): void {}
   async stop(): Promise<void> {
     const enqueue = (await settled(this.queue.enqueue(() => undefined, { label: 'from stop' }))) as { error?: unknown };
-    this.attempts.push({ enqueue: enqueue.error, tryEnqueue: this.queue.tryEnqueue(() => undefined), closed: this.queue.closed });
+    this.attempts.push({
+      enqueue: enqueue.error,
+      tryEnqueue: this.queue.tryEnqueue(() => undefined),
+      closed: this.queue.closed,
+    });
   }
 }
 
@@ -41,7 +45,13 @@ describe('the queue when the application stops', () => {
     await app.init();
     const lifetime = app.get(HostApplicationLifetime);
     const atStopping: boolean[] = [];
-    lifetime.onStopping(() => void atStopping.push(queue().closed, queue().tryEnqueue(() => undefined)));
+    lifetime.onStopping(
+      () =>
+        void atStopping.push(
+          queue().closed,
+          queue().tryEnqueue(() => undefined),
+        ),
+    );
     await apps.close(app);
     expect(atStopping).toEqual([true, false]);
     const [attempt] = app.get(Producer).attempts;
@@ -95,7 +105,10 @@ describe('the queue when the application stops', () => {
   });
 
   it("'drain': at the deadline hands back the queued items (started: false) and the running ones (started: true), and the stop completes on time", async () => {
-    const { app, queue, clock, handBacks, logger } = await apps.compile({ queues: [{ concurrency: 2 }], shutdownTimeout: 1_000 });
+    const { app, queue, clock, handBacks, logger } = await apps.compile({
+      queues: [{ concurrency: 2 }],
+      shutdownTimeout: 1_000,
+    });
     await app.init();
     const log: string[] = [];
     const durations: Record<string, number> = { a: 400, b: 700, c: 500, d: 400, e: 100, f: 100 };
@@ -131,7 +144,10 @@ describe('the queue when the application stops', () => {
   });
 
   it("'abandon': runs no queued item and hands them all back as soon as stopping begins; the running one is told to give up", async () => {
-    const { app, queue, clock, handBacks, logger } = await apps.compile({ queues: [{ shutdown: 'abandon' }], shutdownTimeout: 1_000 });
+    const { app, queue, clock, handBacks, logger } = await apps.compile({
+      queues: [{ shutdown: 'abandon' }],
+      shutdownTimeout: 1_000,
+    });
     await app.init();
     const log: string[] = [];
     const signals: AbortSignal[] = [];
@@ -157,14 +173,19 @@ describe('the queue when the application stops', () => {
   });
 
   it('logs the handed-back items by label (warn) without onUnprocessed', async () => {
-    const { app, queue, clock, logger } = await apps.compile({ queues: [{ name: 'mail', onUnprocessed: undefined }], shutdownTimeout: 100 });
+    const { app, queue, clock, logger } = await apps.compile({
+      queues: [{ name: 'mail', onUnprocessed: undefined }],
+      shutdownTimeout: 100,
+    });
     await app.init();
     await queue('mail').enqueue(() => new Promise<void>(() => undefined), { label: 'mail 1' });
     await queue('mail').enqueue(() => undefined, { label: 'mail 2' });
     const closing = apps.close(app);
     await clock.advance(100);
     await closing;
-    expect(logger.messages('warn')).toEqual(['Queue "mail": 2 work item(s) not run (shutdown) and no onUnprocessed callback to take them: mail 2, mail 1']);
+    expect(logger.messages('warn')).toEqual([
+      'Queue "mail": 2 work item(s) not run (shutdown) and no onUnprocessed callback to take them: mail 2, mail 1',
+    ]);
     expect(logger.messages('log')).toContain(report('mail', 2, 0, 0, 2));
   });
 
@@ -191,7 +212,11 @@ describe('the queue when the application stops', () => {
   it("uses the host's logger: logger: false silences the queue too (nothing reaches Nest's default Logger)", async () => {
     const spies = (['log', 'warn', 'error'] as const).map((level) => jest.spyOn(Logger.prototype, level));
     try {
-      const { app, queue, clock } = await apps.compile({ queues: [{ onUnprocessed: undefined, capacity: 1, fullMode: 'dropOldest' }], shutdownTimeout: 100, logger: false });
+      const { app, queue, clock } = await apps.compile({
+        queues: [{ onUnprocessed: undefined, capacity: 1, fullMode: 'dropOldest' }],
+        shutdownTimeout: 100,
+        logger: false,
+      });
       await app.init();
       await queue().enqueue(() => Promise.reject(new Error('fails')), { label: 'fails' });
       await flush();
@@ -203,7 +228,9 @@ describe('the queue when the application stops', () => {
       await clock.advance(100);
       await closing;
       expect(queue().stats).toMatchObject({ accepted: 4, failed: 1, handedBack: 3 });
-      const queueLines = spies.flatMap((spy) => spy.mock.calls.map((call) => String(call[0]))).filter((m) => m.startsWith('Queue "'));
+      const queueLines = spies
+        .flatMap((spy) => spy.mock.calls.map((call) => String(call[0])))
+        .filter((m) => m.startsWith('Queue "'));
       expect(queueLines).toEqual([]);
     } finally {
       for (const spy of spies) spy.mockRestore();

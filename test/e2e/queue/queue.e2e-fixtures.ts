@@ -2,7 +2,14 @@ import { ModuleMetadata } from '@nestjs/common';
 import { afterEach } from '@jest/globals';
 import { Test, TestingModule } from '@nestjs/testing';
 
-import { BackgroundTaskQueueModule, Clock, FakeClock, HostedServicesModule, TaskQueueOptions, UnprocessedWorkItem } from '../../../lib';
+import {
+  BackgroundTaskQueueModule,
+  Clock,
+  FakeClock,
+  HostedServicesModule,
+  TaskQueueOptions,
+  UnprocessedWorkItem,
+} from '../../../lib';
 import { TaskQueue } from '../../../lib/queue/background-task-queue';
 import { getQueueToken } from '../../../lib/queue/background-task-queue.module';
 import { UnprocessedReason } from '../../../lib/queue/work-item';
@@ -56,12 +63,23 @@ export function useQueueApps() {
       open.delete(app);
       await app.close();
     },
-    async compile({ queues = [{}], shutdownTimeout = 5_000, providers = [], imports = [], logger: silent }: QueueAppOptions = {}) {
+    async compile({
+      queues = [{}],
+      shutdownTimeout = 5_000,
+      providers = [],
+      imports = [],
+      logger: silent,
+    }: QueueAppOptions = {}) {
       const clock = new FakeClock();
       const logger = new CaptureLogger();
       const handBacks = new HandBacks();
-      const modules = queues.map((q) => BackgroundTaskQueueModule.register({ onUnprocessed: handBacks.for(q.name ?? 'default'), ...q }));
-      const app = await Test.createTestingModule({ imports: [HostedServicesModule.forRoot({ logger: silent ?? logger, shutdownTimeout }), ...modules, ...imports], providers })
+      const modules = queues.map((q) =>
+        BackgroundTaskQueueModule.register({ onUnprocessed: handBacks.for(q.name ?? 'default'), ...q }),
+      );
+      const app = await Test.createTestingModule({
+        imports: [HostedServicesModule.forRoot({ logger: silent ?? logger, shutdownTimeout }), ...modules, ...imports],
+        providers,
+      })
         .overrideProvider(Clock)
         .useValue(clock)
         .compile();

@@ -123,7 +123,13 @@ export function signalListeners(): { SIGINT: number; SIGTERM: number } {
   return { SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') };
 }
 
-const HOOKS = ['onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown'];
+const HOOKS = [
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+];
 
 /**
  * Every live provider/module/controller instance of the application that carries one of Nest's
@@ -135,7 +141,8 @@ export function ownHookProperties(app: TestingModule, extra: object[] = []): str
   for (const moduleRef of app.get(ModulesContainer).values()) {
     for (const collection of [moduleRef.providers, moduleRef.controllers, moduleRef.injectables]) {
       for (const wrapper of collection.values()) {
-        const instance: unknown = wrapper.isDependencyTreeStatic() && !wrapper.isTransient ? wrapper.instance : undefined;
+        const instance: unknown =
+          wrapper.isDependencyTreeStatic() && !wrapper.isTransient ? wrapper.instance : undefined;
         if (typeof instance === 'object' && instance !== null) instances.add(instance);
       }
     }

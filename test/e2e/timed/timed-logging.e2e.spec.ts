@@ -56,7 +56,8 @@ describe("TimedBackgroundService logs through the host's logger", () => {
     return { nest, runs: app.get(Heartbeat).runCount };
   }
 
-  const runLines = (nest: NestLogSpy): string[] => nest.lines.filter((l) => /run #/.test(l.message)).map((l) => `${l.level}: ${l.message}`);
+  const runLines = (nest: NestLogSpy): string[] =>
+    nest.lines.filter((l) => /run #/.test(l.message)).map((l) => `${l.level}: ${l.message}`);
 
   it('logger: false: nothing at all, though the runs happened', async () => {
     const { nest, runs } = await runTwice(false);
@@ -86,7 +87,10 @@ describe("TimedBackgroundService logs through the host's logger", () => {
   it('a subclass that injects properties of its own still logs through the host', async () => {
     const clock = new FakeClock();
     const logger = new CaptureLogger();
-    const app = await apps.compile({ imports: [HostedServicesModule.forRoot({ logger })], providers: [Greeting, WithOwnProperty] }, { clock });
+    const app = await apps.compile(
+      { imports: [HostedServicesModule.forRoot({ logger })], providers: [Greeting, WithOwnProperty] },
+      { clock },
+    );
     await app.init();
     await clock.advance(1_000);
     expect(logger.messages('error')).toEqual(['WithOwnProperty: run #1 failed: Error: hello from run 1']);
@@ -99,7 +103,13 @@ describe("TimedBackgroundService logs through the host's logger", () => {
     const app = await apps.compile(
       {
         imports: [HostedServicesModule.forRoot({ logger })],
-        providers: [{ provide: WithOwnProperty, useFactory: (c: Clock) => Object.assign(new WithOwnProperty(c), { greeting: new Greeting() }), inject: [Clock] }],
+        providers: [
+          {
+            provide: WithOwnProperty,
+            useFactory: (c: Clock) => Object.assign(new WithOwnProperty(c), { greeting: new Greeting() }),
+            inject: [Clock],
+          },
+        ],
       },
       { clock },
     );

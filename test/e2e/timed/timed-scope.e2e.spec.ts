@@ -137,7 +137,9 @@ describe('TimedBackgroundService with scopePerRun', () => {
       expect(run.scope!.unitOfWork.label).toBe(`ScopedTimed run #${run.run}`);
     }
     // A disposed scope hands out nothing more.
-    await expect(service.seen[0].run.scope!.resolve(RunContext)).rejects.toMatchObject({ code: 'HOSTING_SCOPE_DISPOSED' });
+    await expect(service.seen[0].run.scope!.resolve(RunContext)).rejects.toMatchObject({
+      code: 'HOSTING_SCOPE_DISPOSED',
+    });
     await apps.close(app);
     expect(clock.pendingTimers).toBe(0);
   });
@@ -178,7 +180,9 @@ describe('TimedBackgroundService with scopePerRun', () => {
     };
     const { app, clock, logs, service } = await boot();
     await clock.advance(3_000);
-    expect(logs.messages('error')).toEqual(['ScopedTimed: disposing the scope of run #2 failed: Error: connection reset']);
+    expect(logs.messages('error')).toEqual([
+      'ScopedTimed: disposing the scope of run #2 failed: Error: connection reset',
+    ]);
     expect(service.runCount).toBe(4);
     await apps.close(app);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { Inject, Optional } from '@nestjs/common';
 
-import { Clock, FakeClock, HostedService, HostedServicesModule, InvalidOptionError, isHostingError } from '../../../lib';
+import {
+  Clock,
+  FakeClock,
+  HostedService,
+  HostedServicesModule,
+  InvalidOptionError,
+  isHostingError,
+} from '../../../lib';
 import { ServiceScopeFactory } from '../../../lib/scope/service-scope-factory';
 import { TimedBackgroundService } from '../../../lib/services/timed-background-service';
 import { TimedServiceOptions } from '../../../lib/services/timed-service.options';
@@ -54,32 +61,47 @@ describe('TimedBackgroundService options, checked when Nest constructs the servi
     ['period missing', { options: {} }, 'period', undefined, 'got `undefined` (undefined)'],
     ['period above 2^31-1', { options: { period: 2 ** 31 } }, 'period', 2 ** 31, 'got `2147483648` (number)'],
     ['unknown schedule', { options: { period, schedule: 'cron' } }, 'schedule', 'cron', "got `'cron'` (string)"],
-    ['unknown missedTicks', { options: { period, missedTicks: 'drop' } }, 'missedTicks', 'drop', "got `'drop'` (string)"],
+    [
+      'unknown missedTicks',
+      { options: { period, missedTicks: 'drop' } },
+      'missedTicks',
+      'drop',
+      "got `'drop'` (string)",
+    ],
     ['maxCatchUp 0', { options: { period, maxCatchUp: 0 } }, 'maxCatchUp', 0, 'got `0` (number)'],
     ['maxCatchUp 1.5', { options: { period, maxCatchUp: 1.5 } }, 'maxCatchUp', 1.5, 'got `1.5` (number)'],
     ['runTimeout -1', { options: { period, runTimeout: -1 } }, 'runTimeout', -1, 'got `-1` (number)'],
     ['runTimeout NaN', { options: { period, runTimeout: NaN } }, 'runTimeout', NaN, 'got `NaN` (number)'],
     ["runOnStart 'yes'", { options: { period, runOnStart: 'yes' } }, 'runOnStart', 'yes', "got `'yes'` (string)"],
     ['runOnStart 1', { options: { period, runOnStart: 1 } }, 'runOnStart', 1, 'got `1` (number)'],
-    ["scopePerRun 'true'", { options: { period, scopePerRun: 'true' } }, 'scopePerRun', 'true', "got `'true'` (string)"],
+    [
+      "scopePerRun 'true'",
+      { options: { period, scopePerRun: 'true' } },
+      'scopePerRun',
+      'true',
+      "got `'true'` (string)",
+    ],
     ['missing clock', { options: { period }, withoutClock: true }, 'clock', undefined, 'got `undefined` (undefined)'],
     ['options null', { options: null }, 'timed service options', null, 'got `null` (null)'],
     ['a misspelt option', { options: { period, runOnstart: false } }, 'runOnstart', false, 'got `false` (boolean)'],
   ];
 
-  it.each(invalid)('%s: compile() rejects with InvalidOptionError naming the option and the value', async (_name, given, option, value, got) => {
-    const { clock, compiling } = compile(given);
-    const result = await settled(compiling);
-    expect(result.ok).toBe(false);
-    const error = (result as { error: unknown }).error;
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
-    expect(error).toMatchObject({ option });
-    expect(Object.is((error as InvalidOptionError).value, value)).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`^Expected \`${option}\` to be `));
-    expect((error as Error).message).toContain(got);
-    expect(clock.pendingTimers).toBe(0);
-  });
+  it.each(invalid)(
+    '%s: compile() rejects with InvalidOptionError naming the option and the value',
+    async (_name, given, option, value, got) => {
+      const { clock, compiling } = compile(given);
+      const result = await settled(compiling);
+      expect(result.ok).toBe(false);
+      const error = (result as { error: unknown }).error;
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
+      expect(error).toMatchObject({ option });
+      expect(Object.is((error as InvalidOptionError).value, value)).toBe(true);
+      expect((error as Error).message).toMatch(new RegExp(`^Expected \`${option}\` to be `));
+      expect((error as Error).message).toContain(got);
+      expect(clock.pendingTimers).toBe(0);
+    },
+  );
 
   it('scopePerRun without a scope factory in the dependencies: compile() rejects, naming the missing factory', async () => {
     const { compiling } = compile({ options: { period, scopePerRun: true }, withoutScopes: true });
@@ -93,8 +115,22 @@ describe('TimedBackgroundService options, checked when Nest constructs the servi
 
   it.each<[string, TimedServiceOptions]>([
     ['the defaults', { period }],
-    ['every option set', { period: 1, runOnStart: false, schedule: 'fixedRate', missedTicks: 'catchUp', maxCatchUp: 3, runTimeout: 0, scopePerRun: true }],
-    ['the largest period, no timeout', { period: 2 ** 31 - 1, runTimeout: Infinity, runOnStart: true, scopePerRun: false }],
+    [
+      'every option set',
+      {
+        period: 1,
+        runOnStart: false,
+        schedule: 'fixedRate',
+        missedTicks: 'catchUp',
+        maxCatchUp: 3,
+        runTimeout: 0,
+        scopePerRun: true,
+      },
+    ],
+    [
+      'the largest period, no timeout',
+      { period: 2 ** 31 - 1, runTimeout: Infinity, runOnStart: true, scopePerRun: false },
+    ],
   ])('accepts %s', async (_name, options) => {
     const { compiling } = compile({ options });
     const app = await compiling;

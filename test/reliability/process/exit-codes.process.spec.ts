@@ -23,13 +23,38 @@ interface Row {
   startup: 'completes' | 'fails';
 }
 
-const fault = (phase: string, kind: string, extra: Record<string, string> = {}): Record<string, string> => ({ FAULT_PHASE: phase, FAULT_KIND: kind, ...extra });
+const fault = (phase: string, kind: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  FAULT_PHASE: phase,
+  FAULT_KIND: kind,
+  ...extra,
+});
 
 const ROWS: Row[] = [
   // Clean stops.
-  { name: 'a clean SIGTERM ends by the signal, as Nest does', env: fault('none', 'throws'), send: 'SIGTERM', exit: { code: null, signal: 'SIGTERM' }, says: [], startup: 'completes' },
-  { name: 'a clean SIGINT ends by the signal', env: fault('none', 'throws'), send: 'SIGINT', exit: { code: null, signal: 'SIGINT' }, says: [], startup: 'completes' },
-  { name: 'a clean SIGTERM with useProcessExit exits 0', env: fault('none', 'throws', { PROCESS_EXIT: 'on' }), send: 'SIGTERM', exit: { code: 0, signal: null }, says: [], startup: 'completes' },
+  {
+    name: 'a clean SIGTERM ends by the signal, as Nest does',
+    env: fault('none', 'throws'),
+    send: 'SIGTERM',
+    exit: { code: null, signal: 'SIGTERM' },
+    says: [],
+    startup: 'completes',
+  },
+  {
+    name: 'a clean SIGINT ends by the signal',
+    env: fault('none', 'throws'),
+    send: 'SIGINT',
+    exit: { code: null, signal: 'SIGINT' },
+    says: [],
+    startup: 'completes',
+  },
+  {
+    name: 'a clean SIGTERM with useProcessExit exits 0',
+    env: fault('none', 'throws', { PROCESS_EXIT: 'on' }),
+    send: 'SIGTERM',
+    exit: { code: 0, signal: null },
+    says: [],
+    startup: 'completes',
+  },
   {
     name: 'a stop hook that enqueues while stopping gets QueueClosedError; the stop stays clean',
     env: fault('stop', 'enqueues'),
@@ -39,8 +64,21 @@ const ROWS: Row[] = [
     startup: 'completes',
   },
   // stopApplication(code).
-  { name: 'stopApplication(3) from a started hook exits 3', env: fault('started', 'stopApplication'), exit: { code: 3, signal: null }, says: [/Stopping hosted services \(stopApplication\(3\) was called\)/], startup: 'completes' },
-  { name: 'stopApplication(3) from a stop hook during a SIGTERM shutdown exits 3', env: fault('stop', 'stopApplication'), send: 'SIGTERM', exit: { code: 3, signal: null }, says: [], startup: 'completes' },
+  {
+    name: 'stopApplication(3) from a started hook exits 3',
+    env: fault('started', 'stopApplication'),
+    exit: { code: 3, signal: null },
+    says: [/Stopping hosted services \(stopApplication\(3\) was called\)/],
+    startup: 'completes',
+  },
+  {
+    name: 'stopApplication(3) from a stop hook during a SIGTERM shutdown exits 3',
+    env: fault('stop', 'stopApplication'),
+    send: 'SIGTERM',
+    exit: { code: 3, signal: null },
+    says: [],
+    startup: 'completes',
+  },
   // Faults: 1.
   {
     name: 'a start that throws fails bootstrap() (left unhandled, as in a typical main.ts): 1',
@@ -60,11 +98,27 @@ const ROWS: Row[] = [
     name: 'a start that hangs past startupTimeout: 1, naming it',
     env: fault('start', 'neverSettles', { STARTUP_MS: '400' }),
     exit: { code: 1, signal: null },
-    says: [/HostStartTimeoutError: Hosted services did not start within startupTimeout \(400ms\); still starting: Faulty \(start, \d+ms\)/],
+    says: [
+      /HostStartTimeoutError: Hosted services did not start within startupTimeout \(400ms\); still starting: Faulty \(start, \d+ms\)/,
+    ],
     startup: 'fails',
   },
-  { name: 'a stopping hook that throws: 1', env: fault('stopping', 'throws'), send: 'SIGTERM', exit: { code: 1, signal: null }, says: [/Faulty: stopping failed: Error: Faulty failed in stopping/], startup: 'completes' },
-  { name: 'a stop that rejects: 1', env: fault('stop', 'rejects'), send: 'SIGTERM', exit: { code: 1, signal: null }, says: [/Faulty: stop failed: Error: Faulty failed in stop/], startup: 'completes' },
+  {
+    name: 'a stopping hook that throws: 1',
+    env: fault('stopping', 'throws'),
+    send: 'SIGTERM',
+    exit: { code: 1, signal: null },
+    says: [/Faulty: stopping failed: Error: Faulty failed in stopping/],
+    startup: 'completes',
+  },
+  {
+    name: 'a stop that rejects: 1',
+    env: fault('stop', 'rejects'),
+    send: 'SIGTERM',
+    exit: { code: 1, signal: null },
+    says: [/Faulty: stop failed: Error: Faulty failed in stop/],
+    startup: 'completes',
+  },
   {
     name: 'a stopped hook that throws a non-Error value: 1',
     env: fault('stopped', 'throwsNonError'),
@@ -77,7 +131,10 @@ const ROWS: Row[] = [
     name: 'an execute that throws synchronously stops the app by itself: 1',
     env: fault('execute', 'throws'),
     exit: { code: 1, signal: null },
-    says: [/ERROR \[Hosting\] Background service FaultyWorker failed: Error: Faulty failed in execute/, /FATAL \[Hosting\] Background service FaultyWorker failed/],
+    says: [
+      /ERROR \[Hosting\] Background service FaultyWorker failed: Error: Faulty failed in execute/,
+      /FATAL \[Hosting\] Background service FaultyWorker failed/,
+    ],
     startup: 'completes',
   },
   {
@@ -145,7 +202,9 @@ describe('exit codes in real processes (the README table)', () => {
 
     // Every service whose start completed was stopped, in reverse; the others never were.
     const hooks = events(worker, 'call');
-    const completedStarts = startOrder(worker).filter((s) => !(row.startup === 'fails' && row.env.FAULT_PHASE === 'start' && s === 'Faulty'));
+    const completedStarts = startOrder(worker).filter(
+      (s) => !(row.startup === 'fails' && row.env.FAULT_PHASE === 'start' && s === 'Faulty'),
+    );
     const stops = hooks.filter((e) => e.args[1] === 'stop').map((e) => e.args[0]);
     expect(stops).toEqual([...completedStarts].reverse());
     if (row.startup === 'completes') expect(stops).toHaveLength(3);

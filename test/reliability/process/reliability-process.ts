@@ -38,7 +38,9 @@ export function ids(worker: WorkerProcess, name: string, filter?: (args: string[
  * SIGKILLed and its `exited` rejects, so a hang fails the test instead of hanging the suite. Any
  * worker a test leaves running is killed after it.
  */
-export function useWorkers(): { spawn(fixture: 'fault-worker' | 'signal-worker', env: Record<string, string>, boundMs?: number): WorkerProcess } {
+export function useWorkers(): {
+  spawn(fixture: 'fault-worker' | 'signal-worker', env: Record<string, string>, boundMs?: number): WorkerProcess;
+} {
   let built: ReturnType<typeof buildFixtures> | undefined;
   const running = new Set<WorkerProcess>();
   beforeAll(() => {

@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Injectable, INestApplicationContext, Module, OnApplicationShutdown, Scope } from '@nestjs/common';
+import {
+  ConsoleLogger,
+  Injectable,
+  INestApplicationContext,
+  Module,
+  OnApplicationShutdown,
+  Scope,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createHistogram, monitorEventLoopDelay, RecordableHistogram } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -240,14 +247,28 @@ class Reporter implements OnApplicationShutdown {
     this.report();
     const s = this.queue.stats;
     const checks: Array<[string, boolean]> = [
-      [`queue: accepted ${s.accepted} = succeeded ${s.succeeded} + failed ${s.failed} + handed back ${s.handedBack}`, s.accepted === s.succeeded + s.failed + s.handedBack],
+      [
+        `queue: accepted ${s.accepted} = succeeded ${s.succeeded} + failed ${s.failed} + handed back ${s.handedBack}`,
+        s.accepted === s.succeeded + s.failed + s.handedBack,
+      ],
       [`queue: nothing pending (${s.pending}) or running (${s.running})`, s.pending === 0 && s.running === 0],
-      [`items: ran ok ${books.itemsOk} + threw ${books.itemsThrew} >= processed ${s.succeeded + s.failed}`, books.itemsOk + books.itemsThrew >= s.succeeded + s.failed],
-      [`queue: handed back ${s.handedBack} = received by onUnprocessed ${books.handedBack}`, s.handedBack === books.handedBack],
-      [`channel: written ${books.written} = consumed ${books.consumed} + drained ${books.drained}`, books.written === books.consumed + books.drained],
+      [
+        `items: ran ok ${books.itemsOk} + threw ${books.itemsThrew} >= processed ${s.succeeded + s.failed}`,
+        books.itemsOk + books.itemsThrew >= s.succeeded + s.failed,
+      ],
+      [
+        `queue: handed back ${s.handedBack} = received by onUnprocessed ${books.handedBack}`,
+        s.handedBack === books.handedBack,
+      ],
+      [
+        `channel: written ${books.written} = consumed ${books.consumed} + drained ${books.drained}`,
+        books.written === books.consumed + books.drained,
+      ],
       [`scopes: created ${books.unitsCreated} = ended ${books.unitsEnded}`, books.unitsCreated === books.unitsEnded],
     ];
-    out(`final balance (seed ${SEED}, ${MINUTES} min, fault rate ${FAULT_RATE}, shutdown ${SHUTDOWN_MS} ms): handed back ${books.handedBack} (${books.handedBackStarted} had started), timed runs ${books.timedRuns} (${books.timedRunsThrew} failed), batches ${books.batches}, refused enqueues ${books.enqueueRefused}, injected disposal failures seen by the accumulator ${books.disposalFailures}`);
+    out(
+      `final balance (seed ${SEED}, ${MINUTES} min, fault rate ${FAULT_RATE}, shutdown ${SHUTDOWN_MS} ms): handed back ${books.handedBack} (${books.handedBackStarted} had started), timed runs ${books.timedRuns} (${books.timedRunsThrew} failed), batches ${books.batches}, refused enqueues ${books.enqueueRefused}, injected disposal failures seen by the accumulator ${books.disposalFailures}`,
+    );
     for (const [text, ok] of checks) out(`${ok ? 'ok  ' : 'LOST'} ${text}`);
     const balanced = checks.every(([, ok]) => ok);
     out(balanced ? 'BALANCED: nothing lost' : 'IMBALANCE: something was lost');
@@ -262,7 +283,10 @@ function handBack(items: UnprocessedWorkItem[]): void {
 
 @Module({
   imports: [
-    HostedServicesModule.forRoot({ shutdownTimeout: SHUTDOWN_MS, logger: new ConsoleLogger('Hosting', { logLevels: ['log', 'warn', 'fatal'] }) }),
+    HostedServicesModule.forRoot({
+      shutdownTimeout: SHUTDOWN_MS,
+      logger: new ConsoleLogger('Hosting', { logLevels: ['log', 'warn', 'fatal'] }),
+    }),
     BackgroundTaskQueueModule.register({ capacity: 256, concurrency: 8, scopePerItem: true, onUnprocessed: handBack }),
   ],
   providers: [UnitRepository, Producers, EventSource, Accumulator, Ticker, Reporter],
@@ -270,9 +294,13 @@ function handBack(items: UnprocessedWorkItem[]): void {
 class SoakModule {}
 
 async function main(): Promise<void> {
-  out(`seed ${SEED}, ${MINUTES} min, a report every ${REPORT_MS / 1_000} s, fault rate ${FAULT_RATE}; Ctrl+C stops early`);
+  out(
+    `seed ${SEED}, ${MINUTES} min, a report every ${REPORT_MS / 1_000} s, fault rate ${FAULT_RATE}; Ctrl+C stops early`,
+  );
   // Per-item errors are injected by the thousand: only log, warn and fatal lines are printed.
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(SoakModule, { logger: ['log', 'warn', 'fatal'] });
+  const app: INestApplicationContext = await NestFactory.createApplicationContext(SoakModule, {
+    logger: ['log', 'warn', 'fatal'],
+  });
   app.enableShutdownHooks();
   app.get(Reporter).start();
   const end = setTimeout(() => app.get(HostApplicationLifetime).stopApplication(0), MINUTES * 60_000);

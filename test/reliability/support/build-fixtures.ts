@@ -22,7 +22,8 @@ function sourceHash(): string {
   const hash = createHash('sha256');
   for (const config of [CONFIG, join(ROOT, 'tsconfig.json')]) hash.update(readFileSync(config));
   for (const source of SOURCES) {
-    for (const file of [...files(join(ROOT, source))].sort()) hash.update(relative(ROOT, file)).update(readFileSync(file));
+    for (const file of [...files(join(ROOT, source))].sort())
+      hash.update(relative(ROOT, file)).update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -58,7 +59,8 @@ export function buildFixtures(): { fixture(name: string): string; env: Record<st
       mkdirSync(lock);
     } catch {
       // Someone else is building: wait for them, unless their lock is stale (a killed run).
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > LOCK_STALE_MS)
+        rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for the fixture build in ${out}`);
       sleepSync(100);
       continue;
@@ -71,7 +73,8 @@ export function buildFixtures(): { fixture(name: string): string; env: Record<st
       } catch (error) {
         // Type errors are the typecheck's business; only a build with no output is fatal here.
         const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
-        if (!existsSync(join(out, 'test', 'reliability', 'fixtures'))) throw new Error(`building the reliability fixtures failed:\n${output}`, { cause: error });
+        if (!existsSync(join(out, 'test', 'reliability', 'fixtures')))
+          throw new Error(`building the reliability fixtures failed:\n${output}`, { cause: error });
       }
       writeFileSync(done, new Date().toISOString());
       removeStaleBuilds(out);

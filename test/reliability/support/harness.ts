@@ -31,7 +31,12 @@ export function track(promise: Promise<unknown>): { readonly done: boolean } {
  * Moves the fake clock forward in `stepMs` steps until `promise` settles (or `limitMs` of fake
  * time have passed: then it fails, because something hung). Returns the outcome and the fake time.
  */
-export async function drive<T>(clock: FakeClock, promise: Promise<T>, limitMs = 600_000, stepMs = 50): Promise<Settled<T> & { at: number }> {
+export async function drive<T>(
+  clock: FakeClock,
+  promise: Promise<T>,
+  limitMs = 600_000,
+  stepMs = 50,
+): Promise<Settled<T> & { at: number }> {
   const state = track(promise);
   const outcome = settle(promise);
   const until = clock.now() + limitMs;

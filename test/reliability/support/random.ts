@@ -76,8 +76,12 @@ let fileSeed: number | undefined;
 export function suiteSeed(file: string): number {
   if (fileSeed !== undefined) return fileSeed;
   const given = process.env.RELIABILITY_SEED;
-  if (given !== undefined && !/^\d+$/.test(given)) throw new Error(`RELIABILITY_SEED must be a non-negative integer, got "${given}"`);
-  fileSeed = given !== undefined ? Number(given) >>> 0 : (Date.now() ^ (process.pid << 16) ^ Math.floor(Math.random() * 0xffff)) >>> 0;
+  if (given !== undefined && !/^\d+$/.test(given))
+    throw new Error(`RELIABILITY_SEED must be a non-negative integer, got "${given}"`);
+  fileSeed =
+    given !== undefined
+      ? Number(given) >>> 0
+      : (Date.now() ^ (process.pid << 16) ^ Math.floor(Math.random() * 0xffff)) >>> 0;
   console.log(`[reliability] ${file}: seed ${fileSeed} (replay with RELIABILITY_SEED=${fileSeed})`);
   return fileSeed;
 }
@@ -91,7 +95,8 @@ export async function seeded<T>(file: string, testName: string, body: (random: R
   try {
     return await body(createRandom(seed, testName));
   } catch (error) {
-    if (error instanceof Error) error.message += `\n[reliability] seed ${seed}: replay with RELIABILITY_SEED=${seed} npx jest ${file} -t '${testName}'`;
+    if (error instanceof Error)
+      error.message += `\n[reliability] seed ${seed}: replay with RELIABILITY_SEED=${seed} npx jest ${file} -t '${testName}'`;
     throw error;
   }
 }

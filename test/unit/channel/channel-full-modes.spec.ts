@@ -6,7 +6,11 @@ import { flush, observe, rejectionOf } from './channel-test-helpers';
 describe("fullMode 'dropOldest'", () => {
   it('evicts the oldest buffered item to admit the new one, and reports it to onDrop', async () => {
     const dropped: number[] = [];
-    const { reader, writer } = new Channel<number>({ capacity: 3, fullMode: 'dropOldest', onDrop: (i) => dropped.push(i) });
+    const { reader, writer } = new Channel<number>({
+      capacity: 3,
+      fullMode: 'dropOldest',
+      onDrop: (i) => dropped.push(i),
+    });
     for (let i = 1; i <= 5; i++) await writer.write(i);
     expect(dropped).toEqual([1, 2]);
     expect(reader.drain()).toEqual([3, 4, 5]);
@@ -23,7 +27,11 @@ describe("fullMode 'dropOldest'", () => {
 describe("fullMode 'dropNewest'", () => {
   it('evicts the newest buffered item to admit the new one, and reports it to onDrop', async () => {
     const dropped: number[] = [];
-    const { reader, writer } = new Channel<number>({ capacity: 3, fullMode: 'dropNewest', onDrop: (i) => dropped.push(i) });
+    const { reader, writer } = new Channel<number>({
+      capacity: 3,
+      fullMode: 'dropNewest',
+      onDrop: (i) => dropped.push(i),
+    });
     for (let i = 1; i <= 5; i++) await writer.write(i);
     expect(dropped).toEqual([3, 4]);
     expect(reader.drain()).toEqual([1, 2, 5]);

@@ -37,13 +37,16 @@ describe('Channel options', () => {
     expect(new Channel({ capacity: Infinity }).capacity).toBe(Infinity);
   });
 
-  it.each([0, -1, 1.5, NaN, -Infinity, '3', null, 10n])('rejects capacity %p, naming the option and the value', (bad) => {
-    const error = optionError(() => new Channel({ capacity: bad as number }));
-    expect(error.option).toBe('capacity');
-    expect(error.value).toBe(bad);
-    expect(error.message).toContain('`capacity`');
-    expect(error.message).toContain('positive integer or Infinity');
-  });
+  it.each([0, -1, 1.5, NaN, -Infinity, '3', null, 10n])(
+    'rejects capacity %p, naming the option and the value',
+    (bad) => {
+      const error = optionError(() => new Channel({ capacity: bad as number }));
+      expect(error.option).toBe('capacity');
+      expect(error.value).toBe(bad);
+      expect(error.message).toContain('`capacity`');
+      expect(error.message).toContain('positive integer or Infinity');
+    },
+  );
 
   it.each(['wait', 'dropOldest', 'dropNewest', 'reject'] as const)('accepts fullMode %p', (fullMode) => {
     expect(new Channel({ capacity: 2, fullMode }).fullMode).toBe(fullMode);

@@ -15,7 +15,13 @@ describe('Channel reading and writing', () => {
     const { reader, writer } = new Channel<number>();
     let next = 0;
     const read: (number | undefined)[] = [];
-    for (const [writes, reads] of [[10, 7], [40, 20], [5000, 4990], [30, 70], [3000, 2990]]) {
+    for (const [writes, reads] of [
+      [10, 7],
+      [40, 20],
+      [5000, 4990],
+      [30, 70],
+      [3000, 2990],
+    ]) {
       for (let i = 0; i < writes; i++) writer.tryWrite(next++);
       for (let i = 0; i < reads; i++) read.push(reader.tryRead());
     }

@@ -55,7 +55,10 @@ export class Run {
         const entry: { item?: number } = {};
         this.own.push(entry);
         const read = observe(reader.read(this.signal(op.abortable)));
-        read.promise.then((item) => (entry.item = item), () => undefined);
+        read.promise.then(
+          (item) => (entry.item = item),
+          () => undefined,
+        );
         this.reads.push(read);
         return;
       }
@@ -75,10 +78,12 @@ export class Run {
         if (this.consumerTasks.length < MAX_CONSUMER_TASKS) this.consumerTasks.push(observe(this.loop(op.yieldEvery)));
         return;
       case 'startIterator':
-        if (this.consumerTasks.length < MAX_CONSUMER_TASKS) this.consumerTasks.push(observe(this.iterate(this.signal(op.abortable))));
+        if (this.consumerTasks.length < MAX_CONSUMER_TASKS)
+          this.consumerTasks.push(observe(this.iterate(this.signal(op.abortable))));
         return;
       case 'abort':
-        if (this.controllers.length > 0) this.controllers[op.index % this.controllers.length].abort(this.given(`abort ${op.index}`));
+        if (this.controllers.length > 0)
+          this.controllers[op.index % this.controllers.length].abort(this.given(`abort ${op.index}`));
         return;
       case 'complete': {
         const error = op.withError ? this.given('completed with an error') : undefined;
@@ -118,7 +123,8 @@ export class Run {
 
   private signal(choice: SignalChoice): AbortSignal | undefined {
     if (choice === 'none') return undefined;
-    if (typeof choice === 'number' && this.controllers.length > 0) return this.controllers[choice % this.controllers.length].signal;
+    if (typeof choice === 'number' && this.controllers.length > 0)
+      return this.controllers[choice % this.controllers.length].signal;
     const controller = new AbortController();
     this.controllers.push(controller);
     return controller.signal;

@@ -25,11 +25,22 @@ export const ITEM_BASE = 10_000;
 export const MAX_CONSUMER_TASKS = 4;
 
 /** Which signal an operation gets. */
-const signalArb: fc.Arbitrary<SignalChoice> = fc.oneof(fc.constant('none' as const), fc.constant('new' as const), fc.nat());
+const signalArb: fc.Arbitrary<SignalChoice> = fc.oneof(
+  fc.constant('none' as const),
+  fc.constant('new' as const),
+  fc.nat(),
+);
 
 /** Writes and reads dominate; completion is rare so that schedules get going first. */
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('write' as const), producer: fc.nat(PRODUCERS - 1), abortable: signalArb }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      producer: fc.nat(PRODUCERS - 1),
+      abortable: signalArb,
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('tryWrite' as const), producer: fc.nat(PRODUCERS - 1) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('read' as const), abortable: signalArb }) },
   { weight: 3, arbitrary: fc.constant({ kind: 'tryRead' as const }) },

@@ -46,7 +46,9 @@ async function runSchedule(capacity: number, fullMode: ChannelFullMode, steps: S
     const fullReject = reason instanceof ChannelFullError && fullMode === 'reject' && capacity !== Infinity;
     expect(reason instanceof ChannelClosedError || run.givenErrors.has(reason) || fullReject).toBe(true);
   }
-  for (const rejected of [...run.reads, ...run.readWaits, ...run.writeWaits, ...run.consumerTasks].filter((o) => o.status === 'rejected')) {
+  for (const rejected of [...run.reads, ...run.readWaits, ...run.writeWaits, ...run.consumerTasks].filter(
+    (o) => o.status === 'rejected',
+  )) {
     expect(rejected.reason instanceof ChannelClosedError || run.givenErrors.has(rejected.reason)).toBe(true);
   }
 

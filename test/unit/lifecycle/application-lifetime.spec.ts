@@ -8,7 +8,11 @@ import { CallLog } from '../../helpers/recorder';
 import { createHost, recorded, recordLifetime } from './host.fixtures';
 
 const on = (lifetime: HostApplicationLifetime, event: LifetimeEvent, listener: () => void): (() => void) =>
-  event === 'started' ? lifetime.onStarted(listener) : event === 'stopping' ? lifetime.onStopping(listener) : lifetime.onStopped(listener);
+  event === 'started'
+    ? lifetime.onStarted(listener)
+    : event === 'stopping'
+      ? lifetime.onStopping(listener)
+      : lifetime.onStopped(listener);
 
 function attached(): { lifetime: HostApplicationLifetime; logger: CaptureLogger; requests: StopReason[] } {
   const lifetime = new HostApplicationLifetime();
@@ -20,7 +24,7 @@ function attached(): { lifetime: HostApplicationLifetime; logger: CaptureLogger;
 
 describe('HostApplicationLifetime', () => {
   // .NET Internal/HostTests.HostApplicationLifetimeEventsOrderedCorrectlyDuringShutdown (B33, B71).
-  it('fires started, stopping and stopped once each, in that order, around the host\'s run', async () => {
+  it("fires started, stopping and stopped once each, in that order, around the host's run", async () => {
     const calls = new CallLog();
     const { host, lifetime } = createHost([recorded('a', calls, {}, false)]);
     recordLifetime(lifetime, calls);
@@ -34,7 +38,14 @@ describe('HostApplicationLifetime', () => {
     lifetime.notify('stopping');
     lifetime.notify('stopped');
 
-    expect(calls.calls).toEqual(['a:start', 'lifetime=started', 'lifetime=stopping', 'a:stop', 'lifetime=stopped', 'stop resolved']);
+    expect(calls.calls).toEqual([
+      'a:start',
+      'lifetime=started',
+      'lifetime=stopping',
+      'a:stop',
+      'lifetime=stopped',
+      'stop resolved',
+    ]);
   });
 
   it('aborts stoppingSignal when, and only when, stopping fires', () => {
@@ -45,15 +56,18 @@ describe('HostApplicationLifetime', () => {
     expect(lifetime.stoppingSignal.aborted).toBe(true);
   });
 
-  it.each<LifetimeEvent>(['started', 'stopping', 'stopped'])('runs a %s listener added after the event at once', (event) => {
-    const { lifetime } = attached();
-    lifetime.notify(event);
-    const ran: string[] = [];
-    on(lifetime, event, () => ran.push('late'));
-    expect(ran).toEqual(['late']);
-    lifetime.notify(event);
-    expect(ran).toEqual(['late']);
-  });
+  it.each<LifetimeEvent>(['started', 'stopping', 'stopped'])(
+    'runs a %s listener added after the event at once',
+    (event) => {
+      const { lifetime } = attached();
+      lifetime.notify(event);
+      const ran: string[] = [];
+      on(lifetime, event, () => ran.push('late'));
+      expect(ran).toEqual(['late']);
+      lifetime.notify(event);
+      expect(ran).toEqual(['late']);
+    },
+  );
 
   it('runs listeners in the order they were added, a function added twice twice, and not after removal', () => {
     const { lifetime } = attached();
@@ -85,7 +99,17 @@ describe('HostApplicationLifetime', () => {
     await expect(host.start()).resolves.toBeUndefined();
     await expect(host.stop()).resolves.toBeUndefined();
 
-    expect(ran).toEqual(['started1', 'started2', 'started3', 'stopping1', 'stopping2', 'stopping3', 'stopped1', 'stopped2', 'stopped3']);
+    expect(ran).toEqual([
+      'started1',
+      'started2',
+      'started3',
+      'stopping1',
+      'stopping2',
+      'stopping3',
+      'stopped1',
+      'stopped2',
+      'stopped3',
+    ]);
     const errors = logger.messages('error');
     expect(errors).toHaveLength(9);
     expect(errors[0]).toContain('"started" lifetime listener threw');
@@ -115,23 +139,26 @@ describe('HostApplicationLifetime', () => {
       expect(lifetime.requestedExitCode).toBeUndefined();
     });
 
-    it.each([-1, 256, 1.5, NaN, Infinity, '3', null])('rejects exit code %p with an InvalidOptionError naming it, and does not stop', (code) => {
-      const { lifetime, requests } = attached();
-      let thrown: unknown;
-      try {
-        lifetime.stopApplication(code as number);
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(InvalidOptionError);
-      expect(thrown).toBeInstanceOf(TypeError);
-      expect(isHostingError(thrown, 'HOSTING_INVALID_OPTION')).toBe(true);
-      expect((thrown as InvalidOptionError).option).toBe('exitCode');
-      expect((thrown as InvalidOptionError).message).toContain('exitCode');
-      expect((thrown as InvalidOptionError).message).toContain(String(code));
-      expect(requests).toEqual([]);
-      expect(lifetime.requestedExitCode).toBeUndefined();
-    });
+    it.each([-1, 256, 1.5, NaN, Infinity, '3', null])(
+      'rejects exit code %p with an InvalidOptionError naming it, and does not stop',
+      (code) => {
+        const { lifetime, requests } = attached();
+        let thrown: unknown;
+        try {
+          lifetime.stopApplication(code as number);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBeInstanceOf(InvalidOptionError);
+        expect(thrown).toBeInstanceOf(TypeError);
+        expect(isHostingError(thrown, 'HOSTING_INVALID_OPTION')).toBe(true);
+        expect((thrown as InvalidOptionError).option).toBe('exitCode');
+        expect((thrown as InvalidOptionError).message).toContain('exitCode');
+        expect((thrown as InvalidOptionError).message).toContain(String(code));
+        expect(requests).toEqual([]);
+        expect(lifetime.requestedExitCode).toBeUndefined();
+      },
+    );
 
     it('keeps the first exit code asked for', () => {
       const { lifetime, requests } = attached();

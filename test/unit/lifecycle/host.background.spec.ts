@@ -7,7 +7,7 @@ import { createHost, entry, recorded, recordLifetime, track } from './host.fixtu
 
 describe('Host with background services', () => {
   // B47: a synchronous (CPU-bound) prefix of execute cannot delay the other services' start.
-  it('starts the next services before any of a background service\'s execute runs', async () => {
+  it("starts the next services before any of a background service's execute runs", async () => {
     const calls = new CallLog();
     const worker = new TestBackgroundService(async (signal) => {
       calls.calls.push('worker:execute');
@@ -24,11 +24,14 @@ describe('Host with background services', () => {
 
   // B56: a background service's stopping signal aborts at its own stop, in reverse order, not
   // when the application starts stopping.
-  it('aborts a worker\'s stopping signal at its own turn in the reverse stop order', async () => {
+  it("aborts a worker's stopping signal at its own turn in the reverse stop order", async () => {
     const calls = new CallLog();
     const worker = new TestBackgroundService(untilAborted);
     const laterStop = deferred();
-    const { host, lifetime } = createHost([entry('worker', worker), recorded('later', calls, { stop: () => laterStop.promise })]);
+    const { host, lifetime } = createHost([
+      entry('worker', worker),
+      recorded('later', calls, { stop: () => laterStop.promise }),
+    ]);
     await host.start();
     await flush();
 
@@ -72,7 +75,11 @@ describe('Host with background services', () => {
     const calls = new CallLog();
     const failure = deferred();
     const worker = failingWorker(failure.promise);
-    const { host, logger, lifetime, stopRequests } = createHost([entry('Worker', worker), recorded('other', calls)], {}, { onStopRequest: 'stop' });
+    const { host, logger, lifetime, stopRequests } = createHost(
+      [entry('Worker', worker), recorded('other', calls)],
+      {},
+      { onStopRequest: 'stop' },
+    );
     recordLifetime(lifetime, calls);
     await host.start();
     await flush();
@@ -83,7 +90,9 @@ describe('Host with background services', () => {
     await host.stop(); // the same stop the fault requested
 
     expect(stopRequests).toEqual([{ kind: 'fault', service: 'Worker', error: boom }]);
-    expect(logger.messages('error').filter((m) => m.includes('Background service Worker failed'))).toEqual([expect.stringContaining('boom')]);
+    expect(logger.messages('error').filter((m) => m.includes('Background service Worker failed'))).toEqual([
+      expect.stringContaining('boom'),
+    ]);
     expect(logger.messages('fatal')).toEqual([expect.stringContaining('Worker')]);
     expect(logger.messages('fatal')[0]).toContain('stopHost');
     expect(calls.calls).toEqual([
@@ -102,15 +111,21 @@ describe('Host with background services', () => {
 
   // .NET Internal/HostTests.BackgroundServiceAsyncExceptionGetsLogged(Ignore) and
   // HostHandlesExceptionsThrownWithBackgroundServiceExceptionBehaviorOfIgnore (B62).
-  it('only logs a fault with \'ignore\': the host keeps running and the exit code stays clean', async () => {
+  it("only logs a fault with 'ignore': the host keeps running and the exit code stays clean", async () => {
     const failure = deferred();
-    const { host, logger, lifetime, stopRequests } = createHost([entry('Worker', failingWorker(failure.promise))], { backgroundServiceExceptionBehavior: 'ignore' }, { onStopRequest: 'stop' });
+    const { host, logger, lifetime, stopRequests } = createHost(
+      [entry('Worker', failingWorker(failure.promise))],
+      { backgroundServiceExceptionBehavior: 'ignore' },
+      { onStopRequest: 'stop' },
+    );
     await host.start();
     await flush();
 
     failure.reject(new Error('boom'));
     await flush();
-    expect(logger.messages('error')).toEqual([expect.stringContaining('Background service Worker failed: Error: boom')]);
+    expect(logger.messages('error')).toEqual([
+      expect.stringContaining('Background service Worker failed: Error: boom'),
+    ]);
     expect(logger.messages('fatal')).toEqual([]);
     expect(stopRequests).toEqual([]);
     expect(lifetime.hasFired('stopping')).toBe(false);
@@ -157,7 +172,9 @@ describe('Host with background services', () => {
 
     await host.stop();
     await flush();
-    expect(logger.messages('error')).toEqual([expect.stringContaining('Background service Worker failed: Error: flush failed')]);
+    expect(logger.messages('error')).toEqual([
+      expect.stringContaining('Background service Worker failed: Error: flush failed'),
+    ]);
     expect(logger.messages('fatal')).toEqual([]);
     expect(stopRequests).toEqual([]);
     expect(host.exitCode).toBe(1);
@@ -165,7 +182,9 @@ describe('Host with background services', () => {
 
   // B57: a worker that simply returns leaves the host running.
   it('does nothing when execute completes normally', async () => {
-    const { host, logger, stopRequests, lifetime } = createHost([entry('Worker', new TestBackgroundService(() => Promise.resolve()))]);
+    const { host, logger, stopRequests, lifetime } = createHost([
+      entry('Worker', new TestBackgroundService(() => Promise.resolve())),
+    ]);
     await host.start();
     await flush();
     expect(stopRequests).toEqual([]);
@@ -191,7 +210,9 @@ describe('Host with background services', () => {
     expect(stopped.settled).toBe(true);
     // What is still running is execute (BackgroundService.stop itself returned at the deadline),
     // for as long as the worker has been executing.
-    expect(logger.messages('error')).toEqual([expect.stringContaining('abandoned 1 hosted service: Worker (execute, running for 3.00s)')]);
+    expect(logger.messages('error')).toEqual([
+      expect.stringContaining('abandoned 1 hosted service: Worker (execute, running for 3.00s)'),
+    ]);
     expect(host.exitCode).toBe(124);
   });
 
@@ -200,7 +221,11 @@ describe('Host with background services', () => {
     const calls = new CallLog();
     const failure = deferred();
     const worker = failingWorker(failure.promise);
-    const { host } = createHost([entry('Worker', worker), recorded('slow', calls, { start: () => new Promise<void>(() => undefined) })], {}, { onStopRequest: 'stop' });
+    const { host } = createHost(
+      [entry('Worker', worker), recorded('slow', calls, { start: () => new Promise<void>(() => undefined) })],
+      {},
+      { onStopRequest: 'stop' },
+    );
 
     const started = track(host.start());
     await flush();

@@ -66,7 +66,11 @@ describe('Host exit code', () => {
   describe('when several apply (forced > fault > deadline > requested > clean)', () => {
     it('prefers the deadline over a requested code', async () => {
       const calls = new CallLog();
-      const { host, clock, lifetime } = createHost([recorded('hung', calls, { stop: never })], { shutdownTimeout: 100 }, { onStopRequest: 'stop' });
+      const { host, clock, lifetime } = createHost(
+        [recorded('hung', calls, { stop: never })],
+        { shutdownTimeout: 100 },
+        { onStopRequest: 'stop' },
+      );
       await host.start();
       lifetime.stopApplication(3);
       await clock.advance(100);
@@ -76,7 +80,13 @@ describe('Host exit code', () => {
 
     it('prefers a fault over the deadline', async () => {
       const calls = new CallLog();
-      const { host, clock } = createHost([recorded('hung', calls, { stop: never }), recorded('bad', calls, { stop: () => Promise.reject(new Error('x')) })], { shutdownTimeout: 100 });
+      const { host, clock } = createHost(
+        [
+          recorded('hung', calls, { stop: never }),
+          recorded('bad', calls, { stop: () => Promise.reject(new Error('x')) }),
+        ],
+        { shutdownTimeout: 100 },
+      );
       await host.start();
       const stopped = track(host.stop());
       await clock.advance(100);
@@ -87,7 +97,11 @@ describe('Host exit code', () => {
     it('prefers a forced exit over a fault', async () => {
       const failure = deferred();
       const calls = new CallLog();
-      const { host } = createHost([recorded('hung', calls, { stop: never }), entry('Worker', failingWorker(failure.promise))], {}, { onStopRequest: 'stop' });
+      const { host } = createHost(
+        [recorded('hung', calls, { stop: never }), entry('Worker', failingWorker(failure.promise))],
+        {},
+        { onStopRequest: 'stop' },
+      );
       await host.start();
       await flush();
       failure.reject(new Error('boom'));

@@ -46,7 +46,11 @@ afterEach(() => {
  * and with a lifetime attached as the orchestrator attaches it. Options default to `logger: false`
  * (the host logs through the capture logger, not through the options).
  */
-export function createHost(services: readonly HostedServiceEntry[], options: HostedServicesModuleOptions = {}, harness: HarnessOptions = {}): HostHarness {
+export function createHost(
+  services: readonly HostedServiceEntry[],
+  options: HostedServicesModuleOptions = {},
+  harness: HarnessOptions = {},
+): HostHarness {
   const clock = harness.clock ?? new FakeClock();
   if (!clocks.includes(clock)) clocks.push(clock);
   const logger = new CaptureLogger();
@@ -63,7 +67,12 @@ export function createHost(services: readonly HostedServiceEntry[], options: Hos
 }
 
 /** A hosted service that records each hook it runs into `calls` as `name:phase`. */
-export function recorded(name: string, calls: CallLog, behaviors: Partial<Record<Phase, Behavior>> = {}, hooks = true): HostedServiceEntry {
+export function recorded(
+  name: string,
+  calls: CallLog,
+  behaviors: Partial<Record<Phase, Behavior>> = {},
+  hooks = true,
+): HostedServiceEntry {
   return { name, instance: recordingService(name, calls, behaviors, hooks) };
 }
 

@@ -8,36 +8,63 @@ import { createHost, never, recorded, recordLifetime, track } from './host.fixtu
 
 type StopPhase = 'stopping' | 'stop' | 'stopped';
 
-const reject = (error: Error, async: boolean) => (async ? () => Promise.reject(error) : () => { throw error; });
+const reject = (error: Error, async: boolean) =>
+  async
+    ? () => Promise.reject(error)
+    : () => {
+        throw error;
+      };
 
 describe('Host stop', () => {
   // .NET LifecycleTests.StopPhasesException(throwAfterAsyncCall), plus B35: stop never aborts.
-  it.each([false, true])('gathers all stop errors in phase order and still calls every hook (async throw: %s)', async (async) => {
-    const calls = new CallLog();
-    const [onStopping, onStop, onStopped] = [new Error('ThrowOnStopping'), new Error('ThrowOnStop'), new Error('ThrowOnStopped')];
-    const { host } = createHost([
-      recorded('a', calls),
-      recorded('b', calls, { stopping: reject(onStopping, async), stop: reject(onStop, async), stopped: reject(onStopped, async) }),
-    ]);
-    await host.start();
+  it.each([false, true])(
+    'gathers all stop errors in phase order and still calls every hook (async throw: %s)',
+    async (async) => {
+      const calls = new CallLog();
+      const [onStopping, onStop, onStopped] = [
+        new Error('ThrowOnStopping'),
+        new Error('ThrowOnStop'),
+        new Error('ThrowOnStopped'),
+      ];
+      const { host } = createHost([
+        recorded('a', calls),
+        recorded('b', calls, {
+          stopping: reject(onStopping, async),
+          stop: reject(onStop, async),
+          stopped: reject(onStopped, async),
+        }),
+      ]);
+      await host.start();
 
-    const stopped = track(host.stop());
-    await stopped.promise.catch(() => undefined);
+      const stopped = track(host.stop());
+      await stopped.promise.catch(() => undefined);
 
-    expect(calls.calls.filter((c) => c.startsWith('a:') || c.startsWith('b:')).slice(-6)).toEqual(['b:stopping', 'a:stopping', 'b:stop', 'a:stop', 'b:stopped', 'a:stopped']);
-    const error = stopped.error as HostedServicesError;
-    expect(error).toBeInstanceOf(HostedServicesError);
-    expect(error.code).toBe('HOSTING_STOP_FAILED');
-    expect(isHostingError(error, 'HOSTING_STOP_FAILED')).toBe(true);
-    expect(error.errors).toEqual([onStopping, onStop, onStopped]);
-    expect(host.state).toBe('stopped');
-    expect(host.exitCode).toBe(1);
-  });
+      expect(calls.calls.filter((c) => c.startsWith('a:') || c.startsWith('b:')).slice(-6)).toEqual([
+        'b:stopping',
+        'a:stopping',
+        'b:stop',
+        'a:stop',
+        'b:stopped',
+        'a:stopped',
+      ]);
+      const error = stopped.error as HostedServicesError;
+      expect(error).toBeInstanceOf(HostedServicesError);
+      expect(error.code).toBe('HOSTING_STOP_FAILED');
+      expect(isHostingError(error, 'HOSTING_STOP_FAILED')).toBe(true);
+      expect(error.errors).toEqual([onStopping, onStop, onStopped]);
+      expect(host.state).toBe('stopped');
+      expect(host.exitCode).toBe(1);
+    },
+  );
 
   it('rethrows a single stop error as the same object, after stopping every other service', async () => {
     const calls = new CallLog();
     const boom = new Error('b cannot stop');
-    const { host, lifetime } = createHost([recorded('a', calls), recorded('b', calls, { stop: reject(boom, true) }), recorded('c', calls)]);
+    const { host, lifetime } = createHost([
+      recorded('a', calls),
+      recorded('b', calls, { stop: reject(boom, true) }),
+      recorded('c', calls),
+    ]);
     await host.start();
 
     await expect(host.stop()).rejects.toBe(boom);
@@ -48,9 +75,16 @@ describe('Host stop', () => {
   it('gathers the errors of a concurrent stop too, calling every service', async () => {
     const calls = new CallLog();
     const [ea, eb] = [new Error('a'), new Error('b')];
-    const { host } = createHost([recorded('a', calls, { stop: reject(ea, false) }), recorded('b', calls, { stop: reject(eb, false) }), recorded('c', calls)], {
-      servicesStopConcurrently: true,
-    });
+    const { host } = createHost(
+      [
+        recorded('a', calls, { stop: reject(ea, false) }),
+        recorded('b', calls, { stop: reject(eb, false) }),
+        recorded('c', calls),
+      ],
+      {
+        servicesStopConcurrently: true,
+      },
+    );
     await host.start();
 
     const stopped = track(host.stop());
@@ -111,50 +145,64 @@ describe('Host stop', () => {
 describe('Host shutdown deadline', () => {
   // fx "calls stop with an aborted signal after shutdownTimeout"; .NET StopTimeoutClass_WithValue,
   // where the host would wait forever for a hook ignoring its token (B43). Ours stops waiting.
-  it.each([true, false])('stops waiting at shutdownTimeout, still stops the rest with an aborted signal, and reports the hung service (lifecycle hooks: %s)', async (hooks) => {
-    const calls = new CallLog();
-    const { host, clock, logger } = createHost([recorded('a', calls, {}, hooks), recorded('hung', calls, { stop: never }, hooks)], { shutdownTimeout: 5_000 });
-    await host.start();
+  it.each([true, false])(
+    'stops waiting at shutdownTimeout, still stops the rest with an aborted signal, and reports the hung service (lifecycle hooks: %s)',
+    async (hooks) => {
+      const calls = new CallLog();
+      const { host, clock, logger } = createHost(
+        [recorded('a', calls, {}, hooks), recorded('hung', calls, { stop: never }, hooks)],
+        { shutdownTimeout: 5_000 },
+      );
+      await host.start();
 
-    const stopped = track(host.stop());
-    await clock.advance(4_999);
-    expect(stopped.settled).toBe(false);
-    expect(calls.of('stop')).toEqual(['hung']);
-    expect(calls.signals.get('hung:stop')?.aborted).toBe(false);
+      const stopped = track(host.stop());
+      await clock.advance(4_999);
+      expect(stopped.settled).toBe(false);
+      expect(calls.of('stop')).toEqual(['hung']);
+      expect(calls.signals.get('hung:stop')?.aborted).toBe(false);
 
-    await clock.advance(1);
-    expect(stopped.settled).toBe(true);
-    expect(stopped.error).toBeUndefined(); // the deadline is not an error of its own (B44)
-    expect(calls.signals.get('hung:stop')?.aborted).toBe(true);
-    expect(calls.of('stop')).toEqual(['hung', 'a']);
-    expect(calls.signals.get('a:stop')?.aborted).toBe(true);
-    if (hooks) expect(calls.of('stopped')).toEqual(['hung', 'a']);
+      await clock.advance(1);
+      expect(stopped.settled).toBe(true);
+      expect(stopped.error).toBeUndefined(); // the deadline is not an error of its own (B44)
+      expect(calls.signals.get('hung:stop')?.aborted).toBe(true);
+      expect(calls.of('stop')).toEqual(['hung', 'a']);
+      expect(calls.signals.get('a:stop')?.aborted).toBe(true);
+      if (hooks) expect(calls.of('stopped')).toEqual(['hung', 'a']);
 
-    const reports = logger.messages('error').filter((m) => m.includes('abandoned'));
-    expect(reports).toHaveLength(1);
-    expect(reports[0]).toContain('5.00s');
-    expect(reports[0]).toContain('hung (stop, running for 5.00s)');
-    expect(reports[0]).not.toContain('a (');
-    expect(host.exitCode).toBe(124);
-  });
+      const reports = logger.messages('error').filter((m) => m.includes('abandoned'));
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toContain('5.00s');
+      expect(reports[0]).toContain('hung (stop, running for 5.00s)');
+      expect(reports[0]).not.toContain('a (');
+      expect(host.exitCode).toBe(124);
+    },
+  );
 
-  it.each<StopPhase>(['stopping', 'stop', 'stopped'])('bounds a hook hung in %s by the same deadline', async (phase) => {
-    const calls = new CallLog();
-    const { host, clock, logger } = createHost([recorded('hung', calls, { [phase]: never })], { shutdownTimeout: 1_000 });
-    await host.start();
+  it.each<StopPhase>(['stopping', 'stop', 'stopped'])(
+    'bounds a hook hung in %s by the same deadline',
+    async (phase) => {
+      const calls = new CallLog();
+      const { host, clock, logger } = createHost([recorded('hung', calls, { [phase]: never })], {
+        shutdownTimeout: 1_000,
+      });
+      await host.start();
 
-    const stopped = track(host.stop());
-    await clock.advance(1_000);
-    expect(stopped.settled).toBe(true);
-    expect(calls.calls.slice(-3)).toEqual(['hung:stopping', 'hung:stop', 'hung:stopped']);
-    expect(logger.messages('error').filter((m) => m.includes(`hung (${phase}, running for 1.00s)`))).toHaveLength(1);
-    expect(host.exitCode).toBe(124);
-  });
+      const stopped = track(host.stop());
+      await clock.advance(1_000);
+      expect(stopped.settled).toBe(true);
+      expect(calls.calls.slice(-3)).toEqual(['hung:stopping', 'hung:stop', 'hung:stopped']);
+      expect(logger.messages('error').filter((m) => m.includes(`hung (${phase}, running for 1.00s)`))).toHaveLength(1);
+      expect(host.exitCode).toBe(124);
+    },
+  );
 
   // .NET StopTimeoutClass_WithValue_Concurrently.
   it('bounds a concurrent stop by the deadline', async () => {
     const calls = new CallLog();
-    const { host, clock } = createHost([recorded('a', calls), recorded('hung', calls, { stop: never })], { shutdownTimeout: 1_000, servicesStopConcurrently: true });
+    const { host, clock } = createHost([recorded('a', calls), recorded('hung', calls, { stop: never })], {
+      shutdownTimeout: 1_000,
+      servicesStopConcurrently: true,
+    });
     await host.start();
     const stopped = track(host.stop());
     await clock.advance(1_000);
@@ -169,7 +217,8 @@ describe('Host shutdown deadline', () => {
   // deadline aborted the signal is what the deadline asked for, so it is an abandonment, not a failure.
   it('treats a stop that gives up on its aborted signal as abandoned at the deadline, not as a failure', async () => {
     const calls = new CallLog();
-    const honours = (signal: AbortSignal) => new Promise<void>((_, fail) => signal.addEventListener('abort', () => fail(signal.reason as Error)));
+    const honours = (signal: AbortSignal) =>
+      new Promise<void>((_, fail) => signal.addEventListener('abort', () => fail(signal.reason as Error)));
     const { host, clock, logger } = createHost([recorded('a', calls, { stop: honours })], { shutdownTimeout: 100 });
     await host.start();
 
@@ -187,7 +236,10 @@ describe('Host shutdown deadline', () => {
   // B42: one budget for the whole stop, not one per service.
   it('is one budget for the whole stop, not one per service', async () => {
     const calls = new CallLog();
-    const { host, clock } = createHost([recorded('hung', calls, { stop: never }), recorded('slow', calls, { stop: () => clock.delay(3_000) })], { shutdownTimeout: 5_000 });
+    const { host, clock } = createHost(
+      [recorded('hung', calls, { stop: never }), recorded('slow', calls, { stop: () => clock.delay(3_000) })],
+      { shutdownTimeout: 5_000 },
+    );
     await host.start();
 
     const stopped = track(host.stop());
@@ -201,7 +253,9 @@ describe('Host shutdown deadline', () => {
 
   it('does not report or set the deadline exit code when everything stops in time', async () => {
     const calls = new CallLog();
-    const { host, clock, logger } = createHost([recorded('a', calls, { stop: () => clock.delay(999) })], { shutdownTimeout: 1_000 });
+    const { host, clock, logger } = createHost([recorded('a', calls, { stop: () => clock.delay(999) })], {
+      shutdownTimeout: 1_000,
+    });
     await host.start();
     const stopped = track(host.stop());
     await clock.advance(999);
@@ -215,7 +269,9 @@ describe('Host shutdown deadline', () => {
 describe('Host abandon (a second signal)', () => {
   it('makes a hung stop settle at once, logs what was abandoned once, and sets 128 + signal', async () => {
     const calls = new CallLog();
-    const { host, clock, logger } = createHost([recorded('a', calls), recorded('hung', calls, { stop: never })], { shutdownTimeout: 30_000 });
+    const { host, clock, logger } = createHost([recorded('a', calls), recorded('hung', calls, { stop: never })], {
+      shutdownTimeout: 30_000,
+    });
     await host.start();
 
     const stopped = track(host.stop({ kind: 'signal', signal: 'SIGTERM' }));
@@ -236,7 +292,7 @@ describe('Host abandon (a second signal)', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it('uses the signal\'s own number for the forced exit code (SIGINT: 130)', async () => {
+  it("uses the signal's own number for the forced exit code (SIGINT: 130)", async () => {
     const calls = new CallLog();
     const { host } = createHost([recorded('hung', calls, { stop: never })]);
     await host.start();

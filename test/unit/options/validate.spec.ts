@@ -74,7 +74,9 @@ describe('the option checks', () => {
     });
     it('accepts Infinity only with orInfinity, and says so', () => {
       expect(positiveInt('n', Infinity, 3, { orInfinity: true })).toBe(Infinity);
-      expect(optionError(() => positiveInt('n', 0, 3, { orInfinity: true }), 'n', 0).message).toContain('a positive integer or Infinity');
+      expect(optionError(() => positiveInt('n', 0, 3, { orInfinity: true }), 'n', 0).message).toContain(
+        'a positive integer or Infinity',
+      );
     });
   });
 
@@ -126,9 +128,12 @@ describe('the option checks', () => {
       expect(optionalSignal('signal', signal)).toBe(signal);
       expect(optionalSignal('signal', undefined)).toBeUndefined();
     });
-    it.each([{}, 'signal', { aborted: false }, { aborted: false, addEventListener: () => undefined }, null])('rejects %p', (value) => {
-      expect(optionError(() => optionalSignal('signal', value), 'signal', value).message).toContain('an AbortSignal');
-    });
+    it.each([{}, 'signal', { aborted: false }, { aborted: false, addEventListener: () => undefined }, null])(
+      'rejects %p',
+      (value) => {
+        expect(optionError(() => optionalSignal('signal', value), 'signal', value).message).toContain('an AbortSignal');
+      },
+    );
   });
 
   describe('optionsObject and knownKeys', () => {

@@ -102,18 +102,21 @@ describe('a failing item', () => {
     ['rejects with undefined', () => Promise.reject(undefined), 'non-Error value thrown: undefined'],
   ];
 
-  it.each(failures)('that %s is logged at error with its label, counted as failed, and the loop goes on', async (_, failing, described) => {
-    const { queue, consumer, items, logger } = queueHarness();
-    await queue.enqueue(items.item('before'));
-    await queue.enqueue(failing, { label: 'the bad one' });
-    await queue.enqueue(items.item('after'));
-    consumer.start();
-    await settle();
-    expect(items.ended).toEqual(['before', 'after']);
-    expect(logger.messages('error')).toEqual([`Queue "default": work item the bad one failed: ${described}`]);
-    expect(queue.stats).toMatchObject({ accepted: 3, succeeded: 2, failed: 1, running: 0 });
-    expect(balanced(queue)).toBe(true);
-  });
+  it.each(failures)(
+    'that %s is logged at error with its label, counted as failed, and the loop goes on',
+    async (_, failing, described) => {
+      const { queue, consumer, items, logger } = queueHarness();
+      await queue.enqueue(items.item('before'));
+      await queue.enqueue(failing, { label: 'the bad one' });
+      await queue.enqueue(items.item('after'));
+      consumer.start();
+      await settle();
+      expect(items.ended).toEqual(['before', 'after']);
+      expect(logger.messages('error')).toEqual([`Queue "default": work item the bad one failed: ${described}`]);
+      expect(queue.stats).toMatchObject({ accepted: 3, succeeded: 2, failed: 1, running: 0 });
+      expect(balanced(queue)).toBe(true);
+    },
+  );
 
   it('is named by its sequence number when it has no label', async () => {
     const { queue, consumer, logger } = queueHarness({ name: 'jobs' });

@@ -26,7 +26,15 @@ describe('a forced exit', () => {
     void stop(); // the first signal: draining
     await force();
     expect(handBacks).toEqual([{ reason: 'forced', items: ['q1:false', 'q2:false', 'r1:true', 'r2:true'] }]);
-    expect(queue.stats).toEqual({ accepted: 5, succeeded: 1, failed: 0, handedBack: 4, forced: 4, pending: 0, running: 0 });
+    expect(queue.stats).toEqual({
+      accepted: 5,
+      succeeded: 1,
+      failed: 0,
+      handedBack: 4,
+      forced: 4,
+      pending: 0,
+      running: 0,
+    });
     expect(items.signals.get('r1')?.aborted).toBe(true); // what still runs is told to give up
     expect(balanced(queue)).toBe(true);
   });
@@ -75,7 +83,9 @@ describe('a forced exit', () => {
     consumer.start();
     await settle();
     await force();
-    expect(logger.messages('error')).toEqual(['Queue "default": forced exit by SIGTERM: no work item left to hand back; accepted 1 = 1 succeeded + 0 failed + 0 handed back']);
+    expect(logger.messages('error')).toEqual([
+      'Queue "default": forced exit by SIGTERM: no work item left to hand back; accepted 1 = 1 succeeded + 0 failed + 0 handed back',
+    ]);
   });
 
   it('closes the queue', async () => {
@@ -157,7 +167,9 @@ describe('a forced exit: each item handed back exactly once', () => {
       { reason: 'forced', items: ['a:true'] },
     ]);
     expect(queue.stats).toMatchObject({ accepted: 2, succeeded: 0, failed: 0, handedBack: 2, forced: 1, running: 0 });
-    expect(logger.messages('log')).toEqual(['Queue "default" stopped: accepted 2 = 0 succeeded + 0 failed + 2 handed back (1 forced)']);
+    expect(logger.messages('log')).toEqual([
+      'Queue "default" stopped: accepted 2 = 0 succeeded + 0 failed + 2 handed back (1 forced)',
+    ]);
   });
 
   it('counts nothing more when a forced item finishes later, whether it succeeds or fails', async () => {

@@ -183,7 +183,9 @@ describe.each([
     await enqueue('a');
     await enqueue('b');
     await enqueue('c');
-    expect(logger.messages('warn')).toEqual([`Queue "default": 1 work item(s) not run (dropped) and no onUnprocessed callback to take them: ${evicted}`]);
+    expect(logger.messages('warn')).toEqual([
+      `Queue "default": 1 work item(s) not run (dropped) and no onUnprocessed callback to take them: ${evicted}`,
+    ]);
     expect(queue.stats.handedBack).toBe(1);
   });
 });

@@ -10,7 +10,8 @@ import { balanced, balancedNow, queueHarness, settle, track } from './queue.fixt
  */
 
 /** An item that waits for its signal, then gives up by rejecting with the signal's reason. */
-const givesUp: WorkItem = (signal) => new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
+const givesUp: WorkItem = (signal) =>
+  new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
 
 /** An item that ignores its signal and never ends. */
 const deaf: WorkItem = () => new Promise<void>(() => undefined);
@@ -29,7 +30,9 @@ describe("shutdown 'abandon': the running items", () => {
     ]);
     expect(queue.stats).toMatchObject({ accepted: 2, succeeded: 0, failed: 0, handedBack: 2, running: 0, pending: 0 });
     expect(logger.messages('error')).toEqual([]);
-    expect(logger.messages('log')).toEqual(['Queue "default" stopped: accepted 2 = 0 succeeded + 0 failed + 2 handed back']);
+    expect(logger.messages('log')).toEqual([
+      'Queue "default" stopped: accepted 2 = 0 succeeded + 0 failed + 2 handed back',
+    ]);
   });
 
   it('hands back each of several running items that give up, once', async () => {
@@ -45,7 +48,8 @@ describe("shutdown 'abandon': the running items", () => {
   it('still counts as failed (and logs) an item that fails for a reason of its own', async () => {
     const { queue, consumer, handBacks, logger, stop } = queueHarness({ shutdown: 'abandon' });
     await queue.enqueue(
-      (signal) => new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('disk full')))),
+      (signal) =>
+        new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('disk full')))),
       { label: 'a' },
     );
     consumer.start();

@@ -31,15 +31,18 @@ describe('a closed queue', () => {
     expect(queue.stats).toMatchObject({ accepted: 1, succeeded: 1 });
   });
 
-  it.each(['dropOldest', 'dropNewest', 'reject'] as const)("refuses in '%s' mode too, without dropping anything", async (fullMode) => {
-    const { queue, items, handBacks } = queueHarness({ capacity: 1, fullMode });
-    await queue.enqueue(items.item('a'));
-    queue.close();
-    await expect(queue.enqueue(items.item('b'))).rejects.toBeInstanceOf(QueueClosedError);
-    expect(queue.tryEnqueue(items.item('c'))).toBe(false);
-    expect(handBacks).toEqual([]);
-    expect(queue.stats).toMatchObject({ accepted: 1, pending: 1, handedBack: 0 });
-  });
+  it.each(['dropOldest', 'dropNewest', 'reject'] as const)(
+    "refuses in '%s' mode too, without dropping anything",
+    async (fullMode) => {
+      const { queue, items, handBacks } = queueHarness({ capacity: 1, fullMode });
+      await queue.enqueue(items.item('a'));
+      queue.close();
+      await expect(queue.enqueue(items.item('b'))).rejects.toBeInstanceOf(QueueClosedError);
+      expect(queue.tryEnqueue(items.item('c'))).toBe(false);
+      expect(handBacks).toEqual([]);
+      expect(queue.stats).toMatchObject({ accepted: 1, pending: 1, handedBack: 0 });
+    },
+  );
 
   it('rejects a writer that was waiting for room with QueueClosedError; its item is not accepted and never runs', async () => {
     const { queue, consumer, items, handBacks, stop } = queueHarness({ capacity: 1 });
@@ -223,26 +226,33 @@ describe('handing back', () => {
     const stopping = stop();
     deadline.abort(new Error('deadline'));
     await stopping;
-    expect(logger.messages('warn')).toEqual(['Queue "mail": 3 work item(s) not run (shutdown) and no onUnprocessed callback to take them: b, c, a']);
+    expect(logger.messages('warn')).toEqual([
+      'Queue "mail": 3 work item(s) not run (shutdown) and no onUnprocessed callback to take them: b, c, a',
+    ]);
     expect(logger.messages('log')).toEqual([report('mail', 3, 0, 0, 3)]);
   });
 
   it.each([
     ['throws', () => { throw new Error('persist failed'); }], // prettier-ignore
     ['rejects', () => Promise.reject(new Error('persist failed'))],
-  ])('logs an onUnprocessed that %s, still counts the items as handed back, and the stop completes', async (_, onUnprocessed) => {
-    const { queue, consumer, items, logger, deadline, stop } = queueHarness({ onUnprocessed });
-    items.hold('a');
-    for (const id of ['a', 'b']) await queue.enqueue(items.item(id), { label: id });
-    consumer.start();
-    await settle();
-    const stopping = stop();
-    deadline.abort(new Error('deadline'));
-    await stopping;
-    expect(logger.messages('error')).toEqual(['Queue "default": onUnprocessed threw for 2 item(s): Error: persist failed']);
-    expect(logger.messages('log')).toEqual([report('default', 2, 0, 0, 2)]);
-    expect(balanced(queue)).toBe(true);
-  });
+  ])(
+    'logs an onUnprocessed that %s, still counts the items as handed back, and the stop completes',
+    async (_, onUnprocessed) => {
+      const { queue, consumer, items, logger, deadline, stop } = queueHarness({ onUnprocessed });
+      items.hold('a');
+      for (const id of ['a', 'b']) await queue.enqueue(items.item(id), { label: id });
+      consumer.start();
+      await settle();
+      const stopping = stop();
+      deadline.abort(new Error('deadline'));
+      await stopping;
+      expect(logger.messages('error')).toEqual([
+        'Queue "default": onUnprocessed threw for 2 item(s): Error: persist failed',
+      ]);
+      expect(logger.messages('log')).toEqual([report('default', 2, 0, 0, 2)]);
+      expect(balanced(queue)).toBe(true);
+    },
+  );
 
   it("logs a throwing onUnprocessed for a 'dropped' item, and the enqueue that evicted it still succeeds", async () => {
     const onUnprocessed = (): void => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { BackgroundTaskQueueModule, InvalidOptionError, isHostingError, QueueClosedError, TaskQueueOptions, WorkItem } from '../../../lib';
+import {
+  BackgroundTaskQueueModule,
+  InvalidOptionError,
+  isHostingError,
+  QueueClosedError,
+  TaskQueueOptions,
+  WorkItem,
+} from '../../../lib';
 import { queueHarness, settle } from './queue.fixtures';
 
 /** Calls `fn` and returns what it threw (failing the test if it did not throw). */
@@ -56,7 +63,15 @@ describe('BackgroundTaskQueueModule.register(): options are validated at module 
     const onUnprocessed = (): void => undefined;
     for (const options of [
       {},
-      { capacity: 1, fullMode: 'dropOldest', concurrency: 8, scopePerItem: true, shutdown: 'abandon', onUnprocessed, name: 'mail' },
+      {
+        capacity: 1,
+        fullMode: 'dropOldest',
+        concurrency: 8,
+        scopePerItem: true,
+        shutdown: 'abandon',
+        onUnprocessed,
+        name: 'mail',
+      },
       { capacity: Infinity, fullMode: 'dropNewest' },
       { fullMode: 'reject' },
       { fullMode: 'wait', scopePerItem: false, shutdown: 'drain', onUnprocessed: undefined },
@@ -83,33 +98,42 @@ describe('BackgroundTaskQueueModule.register(): options are validated at module 
 describe('enqueue() and tryEnqueue(): bad arguments', () => {
   const notFunctions: unknown[] = [undefined, null, 'work', 42, { run: () => undefined }, Promise.resolve()];
 
-  it.each(notFunctions)('enqueue(%p) rejects (never throws) with InvalidOptionError naming `work`; nothing is counted', async (work) => {
-    const { queue } = queueHarness();
-    const result = queue.enqueue(work as WorkItem);
-    expect(result).toBeInstanceOf(Promise);
-    const error = await result.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect(error).toMatchObject({ option: 'work', value: work });
-    expect(queue.stats.accepted).toBe(0);
-  });
+  it.each(notFunctions)(
+    'enqueue(%p) rejects (never throws) with InvalidOptionError naming `work`; nothing is counted',
+    async (work) => {
+      const { queue } = queueHarness();
+      const result = queue.enqueue(work as WorkItem);
+      expect(result).toBeInstanceOf(Promise);
+      const error = await result.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(error).toMatchObject({ option: 'work', value: work });
+      expect(queue.stats.accepted).toBe(0);
+    },
+  );
 
   it.each(notFunctions)('tryEnqueue(%p) throws InvalidOptionError naming `work`', (work) => {
     const { queue } = queueHarness();
-    expect(thrown(() => queue.tryEnqueue(work as WorkItem))).toMatchObject({ name: 'InvalidOptionError', option: 'work' });
+    expect(thrown(() => queue.tryEnqueue(work as WorkItem))).toMatchObject({
+      name: 'InvalidOptionError',
+      option: 'work',
+    });
     expect(queue.stats.accepted).toBe(0);
   });
 
-  it.each([42, null, {}, Symbol('x')])('rejects a non-string label (%p) with InvalidOptionError naming `label`', async (label) => {
-    const { queue, consumer, items } = queueHarness();
-    const error = await queue.enqueue(items.item('a'), { label: label as string }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect(error).toMatchObject({ option: 'label', value: label });
-    expect(() => queue.tryEnqueue(items.item('b'), { label: label as string })).toThrow(InvalidOptionError);
-    consumer.start();
-    await settle();
-    expect(items.started).toEqual([]);
-    expect(queue.stats.accepted).toBe(0);
-  });
+  it.each([42, null, {}, Symbol('x')])(
+    'rejects a non-string label (%p) with InvalidOptionError naming `label`',
+    async (label) => {
+      const { queue, consumer, items } = queueHarness();
+      const error = await queue.enqueue(items.item('a'), { label: label as string }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(error).toMatchObject({ option: 'label', value: label });
+      expect(() => queue.tryEnqueue(items.item('b'), { label: label as string })).toThrow(InvalidOptionError);
+      consumer.start();
+      await settle();
+      expect(items.started).toEqual([]);
+      expect(queue.stats.accepted).toBe(0);
+    },
+  );
 
   it('reports a bad argument before a closed queue', async () => {
     const { queue } = queueHarness();

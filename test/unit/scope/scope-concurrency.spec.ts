@@ -30,7 +30,13 @@ const SLOW_CONNECTION = {
   inject: [REQUEST],
   useFactory: async (job: Job) => {
     await new Promise((resolve) => setTimeout(resolve, job.id % 3));
-    return { job, closes: 0, [Symbol.dispose]() { this.closes++; } };
+    return {
+      job,
+      closes: 0,
+      [Symbol.dispose]() {
+        this.closes++;
+      },
+    };
   },
 };
 

@@ -165,7 +165,7 @@ describe('BackgroundService stop', () => {
     expect(stopped).toEqual({ settled: true });
   });
 
-  it('never rethrows execute\'s rejection, whether caused by the abort or not', async () => {
+  it("never rethrows execute's rejection, whether caused by the abort or not", async () => {
     const abortCaused = new TestBackgroundService(untilAborted);
     const failing = new TestBackgroundService(async (signal) => {
       await untilAborted(signal).catch(() => undefined);

@@ -48,7 +48,9 @@ describe("TimedBackgroundService: missedTicks 'skip'", () => {
   });
 
   it('keeps a tick that is on time', async () => {
-    const h = harness({ period, schedule: 'fixedRate', missedTicks: 'skip' }, (run, probe) => probe.clock.delay(999, run.signal));
+    const h = harness({ period, schedule: 'fixedRate', missedTicks: 'skip' }, (run, probe) =>
+      probe.clock.delay(999, run.signal),
+    );
     await h.start();
     await h.clock.advance(5_000);
     expect(h.probe.starts).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000]);

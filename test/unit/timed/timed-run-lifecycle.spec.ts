@@ -28,9 +28,15 @@ describe('TimedBackgroundService: runTimeout', () => {
     expect(h.probe.runs[0].signal.aborted).toBe(false);
     await h.clock.advance(1);
     expect(abortedAt).toBe(500);
-    expect(h.probe.runs[0].signal.reason).toEqual(expect.objectContaining({ message: expect.stringContaining('runTimeout') }));
+    expect(h.probe.runs[0].signal.reason).toEqual(
+      expect.objectContaining({ message: expect.stringContaining('runTimeout') }),
+    );
     expect(logs).toEqual([
-      expect.objectContaining({ level: 'warn', message: 'Probe: run #1 exceeded runTimeout (500ms); its signal is aborted', context: 'Hosting' }),
+      expect.objectContaining({
+        level: 'warn',
+        message: 'Probe: run #1 exceeded runTimeout (500ms); its signal is aborted',
+        context: 'Hosting',
+      }),
     ]);
 
     await h.clock.advance(2_500); // three ticks fall due; the timed-out run is still going
@@ -114,15 +120,18 @@ describe('TimedBackgroundService: stop', () => {
     expect(h.probe.runCount).toBe(2); // nothing runs after stop
   });
 
-  it.each(['fixedDelay', 'fixedRate'] as const)('%s: between runs, ends the wait at once, with no run and no timer left', async (schedule) => {
-    const h = harness({ period: 1_000, schedule });
-    await h.start();
-    await h.clock.advance(1_500);
-    expect(h.clock.pendingTimers).toBe(1);
-    await h.stop(); // checks pendingTimers === 0
-    await h.clock.advance(10_000);
-    expect(h.probe.starts).toEqual([0, 1_000]);
-  });
+  it.each(['fixedDelay', 'fixedRate'] as const)(
+    '%s: between runs, ends the wait at once, with no run and no timer left',
+    async (schedule) => {
+      const h = harness({ period: 1_000, schedule });
+      await h.start();
+      await h.clock.advance(1_500);
+      expect(h.clock.pendingTimers).toBe(1);
+      await h.stop(); // checks pendingTimers === 0
+      await h.clock.advance(10_000);
+      expect(h.probe.starts).toEqual([0, 1_000]);
+    },
+  );
 
   it('before execute has begun: no run at all, even with runOnStart', async () => {
     const h = harness({ period: 1_000 });
@@ -134,7 +143,7 @@ describe('TimedBackgroundService: stop', () => {
     expect(h.clock.pendingTimers).toBe(0);
   });
 
-  it("returns at the stop signal (the shutdown deadline) even when a run ignores its own", async () => {
+  it('returns at the stop signal (the shutdown deadline) even when a run ignores its own', async () => {
     const h = harness({ period: 1_000 }, () => new Promise<void>(() => undefined));
     await h.start();
     const deadline = new AbortController();

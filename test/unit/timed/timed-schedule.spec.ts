@@ -56,7 +56,7 @@ describe('TimedBackgroundService: fixedDelay (the default)', () => {
     await h.stop();
   });
 
-  it('drifts by design: each run is a period plus the previous run\'s duration after the one before', async () => {
+  it("drifts by design: each run is a period plus the previous run's duration after the one before", async () => {
     const h = harness({ period: 1_000 }, (run, probe) => probe.clock.delay(300, run.signal));
     await h.start();
     await h.clock.advance(5 * 1_300);
@@ -68,7 +68,9 @@ describe('TimedBackgroundService: fixedDelay (the default)', () => {
 describe('TimedBackgroundService: fixedRate', () => {
   it('keeps 100 runs of varying length on the start + k·period grid, with no drift', async () => {
     // Run k takes between 0 and 990 ms: always less than a period, never the same twice in a row.
-    const h = harness({ period: 1_000, schedule: 'fixedRate' }, (run, probe) => probe.clock.delay((run.run * 370) % 991, run.signal));
+    const h = harness({ period: 1_000, schedule: 'fixedRate' }, (run, probe) =>
+      probe.clock.delay((run.run * 370) % 991, run.signal),
+    );
     await h.start();
     await h.clock.advance(99 * 1_000);
 
@@ -79,7 +81,9 @@ describe('TimedBackgroundService: fixedRate', () => {
 
   it('anchors the grid at start: a run on start that overruns makes the ticks it covered missed ticks', async () => {
     // The run on start is grid point 0; it takes 2.5 periods, so ticks 1 and 2 fall due during it.
-    const h = harness({ period: 1_000, schedule: 'fixedRate' }, (run, probe) => (run.run === 1 ? probe.clock.delay(2_500, run.signal) : undefined));
+    const h = harness({ period: 1_000, schedule: 'fixedRate' }, (run, probe) =>
+      run.run === 1 ? probe.clock.delay(2_500, run.signal) : undefined,
+    );
     await h.start();
     await h.clock.advance(4_000);
 
@@ -97,17 +101,21 @@ describe('TimedBackgroundService: runs never overlap', () => {
     ['fixedRate, catchUp', { period: 1_000, schedule: 'fixedRate', missedTicks: 'catchUp', maxCatchUp: 5 }],
   ];
 
-  it.each(cases)('%s: a doWork 2.5× slower than the period never runs concurrently with itself', async (_name, options) => {
-    const h = harness(options, (run, probe) => probe.clock.delay(2_500, run.signal));
-    await h.start();
-    await h.clock.advance(30_000);
+  it.each(cases)(
+    '%s: a doWork 2.5× slower than the period never runs concurrently with itself',
+    async (_name, options) => {
+      const h = harness(options, (run, probe) => probe.clock.delay(2_500, run.signal));
+      await h.start();
+      await h.clock.advance(30_000);
 
-    expect(h.probe.runs.length).toBeGreaterThanOrEqual(8);
-    expect(h.probe.maxActive).toBe(1);
-    // Each run starts no earlier than the previous one ended.
-    for (let i = 1; i < h.probe.starts.length; i++) expect(h.probe.starts[i]).toBeGreaterThanOrEqual(h.probe.ends[i - 1]);
-    await h.stop();
-  });
+      expect(h.probe.runs.length).toBeGreaterThanOrEqual(8);
+      expect(h.probe.maxActive).toBe(1);
+      // Each run starts no earlier than the previous one ended.
+      for (let i = 1; i < h.probe.starts.length; i++)
+        expect(h.probe.starts[i]).toBeGreaterThanOrEqual(h.probe.ends[i - 1]);
+      await h.stop();
+    },
+  );
 });
 
 describe('TimedBackgroundService: runCount and what a run receives', () => {

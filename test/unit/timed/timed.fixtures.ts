@@ -108,7 +108,12 @@ export function captureLogs(): LogLine[] {
   const lines: LogLine[] = [];
   for (const level of ['error', 'warn', 'log'] as const) {
     jest.spyOn(Logger.prototype, level).mockImplementation((message: unknown, ...rest: unknown[]) => {
-      lines.push({ level, message: String(message), stack: level === 'error' ? rest[0] : undefined, context: rest.at(-1) });
+      lines.push({
+        level,
+        message: String(message),
+        stack: level === 'error' ? rest[0] : undefined,
+        context: rest.at(-1),
+      });
     });
   }
   return lines;

@@ -10,28 +10,40 @@ function expectInvalidOption(error: unknown, option: string): void {
   expect((error as Error).message).toContain(`\`${option}\``);
 }
 
-const NOT_SIGNALS: unknown[] = [{}, 'signal', 42, { aborted: false }, { aborted: false, addEventListener: () => undefined }];
+const NOT_SIGNALS: unknown[] = [
+  {},
+  'signal',
+  42,
+  { aborted: false },
+  { aborted: false, addEventListener: () => undefined },
+];
 
 afterEach(() => {
   jest.useRealTimers();
 });
 
 describe('clock.delay(ms, notASignal)', () => {
-  it.each(NOT_SIGNALS)('FakeClock: rejects with InvalidOptionError naming `signal` (%p), and schedules nothing', async (signal) => {
-    const clock = new FakeClock();
-    const error = await clock.delay(50, signal as AbortSignal).catch((e: unknown) => e);
-    expectInvalidOption(error, 'signal');
-    expect(clock.pendingTimers).toBe(0);
-    // Had a timer been left behind, its callback would throw here, when it fires.
-    await expect(clock.advance(100)).resolves.toBeUndefined();
-  });
+  it.each(NOT_SIGNALS)(
+    'FakeClock: rejects with InvalidOptionError naming `signal` (%p), and schedules nothing',
+    async (signal) => {
+      const clock = new FakeClock();
+      const error = await clock.delay(50, signal as AbortSignal).catch((e: unknown) => e);
+      expectInvalidOption(error, 'signal');
+      expect(clock.pendingTimers).toBe(0);
+      // Had a timer been left behind, its callback would throw here, when it fires.
+      await expect(clock.advance(100)).resolves.toBeUndefined();
+    },
+  );
 
-  it.each(NOT_SIGNALS)('SystemClock: rejects with InvalidOptionError naming `signal` (%p), and leaves no Node timer', async (signal) => {
-    jest.useFakeTimers();
-    const error = await new SystemClock().delay(50, signal as AbortSignal).catch((e: unknown) => e);
-    expectInvalidOption(error, 'signal');
-    expect(jest.getTimerCount()).toBe(0);
-  });
+  it.each(NOT_SIGNALS)(
+    'SystemClock: rejects with InvalidOptionError naming `signal` (%p), and leaves no Node timer',
+    async (signal) => {
+      jest.useFakeTimers();
+      const error = await new SystemClock().delay(50, signal as AbortSignal).catch((e: unknown) => e);
+      expectInvalidOption(error, 'signal');
+      expect(jest.getTimerCount()).toBe(0);
+    },
+  );
 
   it('SystemClock, in real time: nothing fires later (jest fails the test on an uncaught exception)', async () => {
     const error = await new SystemClock().delay(20, {} as AbortSignal).catch((e: unknown) => e);
@@ -78,16 +90,19 @@ describe('FakeClock: time is a finite number, and only moves forward', () => {
     expect(new FakeClock(start).now()).toBe(start);
   });
 
-  it.each([NaN, -1, Infinity, -Infinity, '5', undefined])('advance(%p) rejects with InvalidOptionError naming `ms`; time stays put and timers still fire', async (ms) => {
-    const clock = new FakeClock(100);
-    const fired: number[] = [];
-    clock.setTimer(() => fired.push(clock.now()), 10);
-    expectInvalidOption(await clock.advance(ms as number).catch((e: unknown) => e), 'ms');
-    expect(clock.now()).toBe(100);
-    expect(fired).toEqual([]);
-    await clock.advance(10);
-    expect(fired).toEqual([110]);
-  });
+  it.each([NaN, -1, Infinity, -Infinity, '5', undefined])(
+    'advance(%p) rejects with InvalidOptionError naming `ms`; time stays put and timers still fire',
+    async (ms) => {
+      const clock = new FakeClock(100);
+      const fired: number[] = [];
+      clock.setTimer(() => fired.push(clock.now()), 10);
+      expectInvalidOption(await clock.advance(ms as number).catch((e: unknown) => e), 'ms');
+      expect(clock.now()).toBe(100);
+      expect(fired).toEqual([]);
+      await clock.advance(10);
+      expect(fired).toEqual([110]);
+    },
+  );
 
   // Refused rather than read as "run every timer": a repeating timer re-arms forever, so it
   // would never return.

@@ -15,20 +15,30 @@ function thrownBy(fn: () => unknown): unknown {
 }
 
 describe('PeriodicTimer argument validation', () => {
-  it.each([0, -1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '5', 2 ** 31, 1e12, undefined, null, 5n])(
-    'rejects the period %p with an InvalidOptionError naming it',
-    (period) => {
-      const error = thrownBy(() => new PeriodicTimer(period as number, { clock: new FakeClock() }));
-      expect(error).toBeInstanceOf(InvalidOptionError);
-      expect(error).toBeInstanceOf(TypeError);
-      expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
-      const { option, value, message } = error as InvalidOptionError;
-      expect(option).toBe('period');
-      expect(Object.is(value, period)).toBe(true);
-      expect(message).toContain('`period`');
-      expect(message).toContain(`\`${inspect(period)}\``);
-    },
-  );
+  it.each([
+    0,
+    -1,
+    -0.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    '5',
+    2 ** 31,
+    1e12,
+    undefined,
+    null,
+    5n,
+  ])('rejects the period %p with an InvalidOptionError naming it', (period) => {
+    const error = thrownBy(() => new PeriodicTimer(period as number, { clock: new FakeClock() }));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
+    const { option, value, message } = error as InvalidOptionError;
+    expect(option).toBe('period');
+    expect(Object.is(value, period)).toBe(true);
+    expect(message).toContain('`period`');
+    expect(message).toContain(`\`${inspect(period)}\``);
+  });
 
   it.each([1, 0.5, 2 ** 31 - 1])('accepts the period %p', (period) => {
     const clock = new FakeClock();
@@ -52,21 +62,24 @@ describe('PeriodicTimer argument validation', () => {
 });
 
 describe('PeriodicTimer.waitForNextTick(notASignal)', () => {
-  it.each([{}, 'signal', 42, null, { aborted: false }])('rejects with InvalidOptionError naming `signal` (%p), and the timer stays usable', async (signal) => {
-    const clock = new FakeClock();
-    const timer = new PeriodicTimer(10, { clock });
-    const error = await timer.waitForNextTick(signal as AbortSignal).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
-    expect((error as InvalidOptionError).option).toBe('signal');
-    expect(clock.pendingTimers).toBe(0); // nothing armed for the refused wait
+  it.each([{}, 'signal', 42, null, { aborted: false }])(
+    'rejects with InvalidOptionError naming `signal` (%p), and the timer stays usable',
+    async (signal) => {
+      const clock = new FakeClock();
+      const timer = new PeriodicTimer(10, { clock });
+      const error = await timer.waitForNextTick(signal as AbortSignal).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(isHostingError(error, 'HOSTING_INVALID_OPTION')).toBe(true);
+      expect((error as InvalidOptionError).option).toBe('signal');
+      expect(clock.pendingTimers).toBe(0); // nothing armed for the refused wait
 
-    const tick = timer.waitForNextTick(); // not "a previous call is still waiting"
-    await clock.advance(10);
-    await expect(tick).resolves.toBe(true);
-    timer.stop();
-    expect(clock.pendingTimers).toBe(0);
-  });
+      const tick = timer.waitForNextTick(); // not "a previous call is still waiting"
+      await clock.advance(10);
+      await expect(tick).resolves.toBe(true);
+      timer.stop();
+      expect(clock.pendingTimers).toBe(0);
+    },
+  );
 });
 
 describe('PeriodicTimer options', () => {
