@@ -11,13 +11,12 @@ import type { Host } from '../lifecycle/host';
 import { describeReason } from '../lifecycle/stop-reason';
 import { ClosableApplication, releaseNestShutdownHooks } from '../nest/nest-internals';
 import { NormalizedHostingOptions } from '../options/normalize-options';
-import { exitCodeFor, signalExitCode } from './exit-code';
+import { exitCodeFor } from './exit-code';
+import { ProcessExit } from './process-exit';
 import { ForcedExitHooks } from './forced-exit';
 import { KeepAlive } from './keep-alive';
 import { SignalListener } from './signal-listener';
 
-/** How long a re-raised signal may take to end the process before it exits with 128 + n anyway. */
-const RERAISE_GRACE_MS = 1_000;
 /** What Nest's teardown gets, at least, after the hosted services have used their budget. */
 export const TEARDOWN_GRACE_MS = 1_000;
 /**
@@ -29,8 +28,8 @@ export const RUNNER_ATTACH_GRACE_MS = 500;
 
 /**
  * The one owner of the process lifetime (.NET's `IHostLifetime` / `ConsoleLifetime`): signals,
- * keep-alive, the one path every stop request takes, and every write of the exit code, which
- * {@link exitCodeFor} computes from the run's outcome. The host reports outcomes; the Nest
+ * keep-alive, the one path every stop request takes, and when the process ends with which code
+ * ({@link exitCodeFor} computes it from the run's outcome; {@link ProcessExit} is the one writer). The host reports outcomes; the Nest
  * bridge reports the host's phases; nothing else touches `process`.
  *
  * Two ways to run, and what each can do:
@@ -127,7 +126,7 @@ export class ProcessLifetime {
     // A startup that failed by itself stays a failure, even if a signal came during its rollback.
     if (this.#signal && isHostingError(error, 'HOSTING_START_CANCELLED')) {
       this.#cancelledBy = this.#signal;
-      this.#writeExitCode(this.exitCode, 'unlessSet');
+      ProcessExit.setCode(this.exitCode, 'unlessSet');
     }
   }
 
@@ -161,7 +160,7 @@ export class ProcessLifetime {
       // Nest's shutdown hook closed the app and is about to re-raise the signal (or to exit 0):
       // a stop that was not clean must end with its own code instead.
       const code = this.exitCode;
-      if (code !== ExitCode.Clean) this.#exitWithOnReraise(signal as NodeJS.Signals, code);
+      if (code !== ExitCode.Clean) ProcessExit.withCodeOnReraise(signal as NodeJS.Signals, code);
     }
   }
 
@@ -186,8 +185,8 @@ export class ProcessLifetime {
     // Nobody can close the application: stop what can be stopped, and say so. A process that then
     // ends by itself (nothing else holds it) ends with the run's code: a crashed worker never exits 0.
     if (reason.kind !== 'signal') this.log.errorLine(Messages.noRunner(describeReason(reason)));
-    if (reason.kind === 'fault') this.#writeExitCode(ExitCode.Fault, 'atLeast'); // at once, whatever the stop does
-    void this.stopHost(reason).then(() => this.#writeExitCode(this.exitCode, 'atLeast'));
+    if (reason.kind === 'fault') ProcessExit.setCode(ExitCode.Fault, 'atLeast'); // at once, whatever the stop does
+    void this.stopHost(reason).then(() => ProcessExit.setCode(this.exitCode, 'atLeast'));
   }
 
   // ── runHost(app) ────────────────────────────────────────────────────────────────────────────
@@ -258,8 +257,8 @@ export class ProcessLifetime {
     const code = this.exitCode;
     this.#onFinished?.();
     // A clean stop after a signal ends by that signal, as Nest does, so a parent sees why it ended.
-    if (code === ExitCode.Clean && this.#signal) this.#reraise(this.#signal);
-    else this.#exit(code);
+    if (code === ExitCode.Clean && this.#signal) ProcessExit.bySignal(this.#signal);
+    else ProcessExit.now(code);
   }
 
   // ── Signals ─────────────────────────────────────────────────────────────────────────────────
@@ -277,7 +276,7 @@ export class ProcessLifetime {
     this.#active = false;
     this.#keepAlive.release();
     this.#sync();
-    process.kill(process.pid, signal);
+    ProcessExit.bySignal(signal);
   }
 
   #cancelEarly(): void {
@@ -290,13 +289,13 @@ export class ProcessLifetime {
    * bounded time), and exit with 128 + n. A further signal exits at once.
    */
   #force(signal: NodeJS.Signals): void {
-    if (this.#forcing) return this.#exit(this.exitCode);
+    if (this.#forcing) return ProcessExit.now(this.exitCode);
     this.#forcing = true;
     this.#finished = true;
     this.#forcedBy = signal;
     this.#host?.abandon(signal);
     this.#keepAlive.release();
-    void this.forcedExit.run(signal).then(() => this.#exit(this.exitCode));
+    void this.forcedExit.run(signal).then(() => ProcessExit.now(this.exitCode));
   }
 
   async #stopHost(reason: StopReason): Promise<void> {
@@ -317,33 +316,5 @@ export class ProcessLifetime {
 
   #sync(): void {
     this.#signals.listening = this.#forcing || (this.#active && !this.#finished);
-  }
-
-  // ── The only writes of the exit code ────────────────────────────────────────────────────────
-
-  /** Sets `process.exitCode` to a non-zero `code`: if none is set yet, or (`atLeast`) if it is 0. */
-  #writeExitCode(code: number, mode: 'unlessSet' | 'atLeast'): void {
-    if (code === ExitCode.Clean) return; // 0 is what an unset code means: writing it would say nothing
-    const current = process.exitCode === undefined || process.exitCode === null ? undefined : Number(process.exitCode);
-    if (mode === 'unlessSet' && current === undefined) process.exitCode = code;
-    if (mode === 'atLeast' && !current) process.exitCode = code;
-  }
-
-  #exit(code: number): void {
-    process.exit(code);
-  }
-
-  /** Ends the process by `signal`; if another listener swallows it, exits with 128 + n after a grace. */
-  #reraise(signal: NodeJS.Signals): void {
-    // A real timer on purpose: it must hold the event loop open until the signal lands.
-    setTimeout(() => this.#exit(signalExitCode(signal)), RERAISE_GRACE_MS);
-    process.kill(process.pid, signal);
-  }
-
-  /** Nest re-raises `signal` (or calls `process.exit(0)`) after its close: end with `code` instead. */
-  #exitWithOnReraise(signal: NodeJS.Signals, code: number): void {
-    process.exitCode = code;
-    process.once(signal, () => this.#exit(code));
-    process.once('exit', () => void (process.exitCode = code)); // `useProcessExit`: Node reads it after 'exit'
   }
 }
