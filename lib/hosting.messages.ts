@@ -18,8 +18,12 @@ export const Messages = {
     `Background service ${name} failed and backgroundServiceExceptionBehavior is 'stopHost': the application is stopping (set it to 'ignore' to keep running; the service is not restarted either way)`,
   noRunner: (why: string) =>
     `The hosted services stopped (${why}), but nothing can close the Nest application: its teardown hooks do not run, and the process ends only if nothing else holds it open (an HTTP server or a microservice does), then with the run's exit code. Run the application with \`await runHost(app)\` (README: "Running an application"), or close it yourself`,
-  tookOverShutdownHooks: () =>
-    "runHost() handles SIGINT and SIGTERM: Nest's own shutdown hooks (enableShutdownHooks) were turned off",
+  tookOverShutdownHooks: (signals: readonly string[]) =>
+    `runHost() handles ${signals.join(', ')} now: Nest's own shutdown hooks (enableShutdownHooks) were turned off`,
+  secondRunner: () =>
+    'runHost(app) is already running another application in this process: a process has one owner of its lifetime (a stop of one would end the other mid-stop). Run one application per process',
+  forcedAfterStop: (signal: string) =>
+    `Forced by a second ${signal} after the hosted services stopped: Nest's teardown (onApplicationShutdown, the servers' close) is cut short`,
   closeFailed: () => 'Closing the Nest application failed',
   closeTimedOut: (ms: number) =>
     `The Nest application did not close within ${ms}ms (shutdownTimeout plus a 1s grace for Nest's teardown): something in its teardown still runs (an HTTP request in flight keeps server.close() waiting: see forceCloseConnections); exiting anyway`,

@@ -107,20 +107,54 @@ export interface ClosableApplication {
  * handles the signals: two would both close the app (twice on Nest 11, whose `close()` is not
  * idempotent) and race to end the process. `unsubscribeFromProcessSignals()` is a protected method
  * of `NestApplicationContext` in Nest 11 and 12; it removes exactly the listeners that
- * `enableShutdownHooks()` added. Returns whether any were on.
+ * `enableShutdownHooks()` added. Returns the signals Nest listened to (Nest 12 keeps them as the
+ * keys of `shutdownCleanupRefs`, Nest 11 in `activeShutdownSignals`), so that the new owner
+ * handles every one of them gracefully.
  * @internal
  */
-export function releaseNestShutdownHooks(app: object): boolean {
+export function releaseNestShutdownHooks(app: object): NodeJS.Signals[] {
   const context = app as {
     unsubscribeFromProcessSignals?: () => void;
     shutdownCleanupRef?: unknown;
     shutdownCleanupRefs?: Map<unknown, unknown>;
+    activeShutdownSignals?: unknown[];
   };
-  const enabled = context.shutdownCleanupRef !== undefined || (context.shutdownCleanupRefs?.size ?? 0) > 0;
+  const signals = context.shutdownCleanupRefs
+    ? [...context.shutdownCleanupRefs.keys()]
+    : context.shutdownCleanupRef !== undefined
+      ? [...(context.activeShutdownSignals ?? [])]
+      : [];
   if (typeof context.unsubscribeFromProcessSignals === 'function') context.unsubscribeFromProcessSignals();
   // Nest 11 keeps the reference after unsubscribing; drop it so a later check reads "off".
   if (context.shutdownCleanupRef !== undefined) context.shutdownCleanupRef = undefined;
-  return enabled;
+  return signals.map(String).filter((s): s is NodeJS.Signals => /^SIG[A-Z0-9]+$/.test(s));
+}
+
+/**
+ * The initialization under way (`init()` sets `initializationPromise` in Nest 11 and 12 before
+ * its first await), so that a second caller awaits it instead of running the hooks twice: Nest's
+ * `init()` only guards against a call after it finished.
+ * @internal
+ */
+export function initialization(app: object): { done: boolean; running?: Promise<unknown> } {
+  const context = app as { isInitialized?: boolean; initializationPromise?: Promise<unknown> };
+  return { done: context.isInitialized === true, running: context.initializationPromise };
+}
+
+/**
+ * The instance of `type` provided in any module of the application, without `app.get()` (whose
+ * failure Nest's `abortOnError` turns into a process exit before the caller can catch it).
+ * @internal
+ */
+export function findProvider<T>(
+  modules: Map<unknown, unknown>,
+  type: abstract new (...args: never[]) => T,
+): T | undefined {
+  for (const moduleRef of modulesOf(modules)) {
+    const instance = moduleRef.providers.get(type)?.instance;
+    if (instance instanceof type) return instance;
+  }
+  return undefined;
 }
 
 /**

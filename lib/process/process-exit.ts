@@ -18,9 +18,10 @@ export const ProcessExit = {
     if (mode === 'atLeast' && !current) process.exitCode = code;
   },
 
-  /** Ends the process now with `code`. */
+  /** Ends the process now with `code`; a clean 0 keeps a code the application set itself. */
   now(code: number): void {
-    process.exit(code);
+    if (code === ExitCode.Clean) process.exit();
+    else process.exit(code);
   },
 
   /**

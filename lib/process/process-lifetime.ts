@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { Clock, TimerHandle } from '../clock/clock';
 import { isHostingError } from '../errors/hosting-error';
 import { InvalidHostStateError } from '../errors/invalid-host-state.error';
+import { MisconfigurationError } from '../errors/misconfiguration.error';
 import { ExitCode, HOSTING_OPTIONS } from '../hosting.constants';
 import { HostingLogger } from '../hosting.logger';
 import { Messages } from '../hosting.messages';
@@ -16,6 +17,9 @@ import { ProcessExit } from './process-exit';
 import { ForcedExitHooks } from './forced-exit';
 import { KeepAlive } from './keep-alive';
 import { SignalListener } from './signal-listener';
+
+/** The lifetime running under runHost() in this process, if any: one process, one owner. */
+const running: { current: unknown } = { current: undefined };
 
 /** What Nest's teardown gets, at least, after the hosted services have used their budget. */
 export const TEARDOWN_GRACE_MS = 1_000;
@@ -50,7 +54,9 @@ export const RUNNER_ATTACH_GRACE_MS = 500;
 @Injectable()
 export class ProcessLifetime {
   #host: Host | undefined;
-  #runner: { readonly app: ClosableApplication; closing?: Promise<void> } | undefined;
+  #runner:
+    | { readonly app: ClosableApplication; readonly close: (signal?: string) => Promise<void>; closing?: Promise<void> }
+    | undefined;
   /** A stop asked for before the host could act on it: acted on once the start completes. */
   #pending: StopReason | undefined;
   /** Why the stop began. */
@@ -120,6 +126,7 @@ export class ProcessLifetime {
   startFailed(error: unknown): void {
     this.#starting = false;
     this.#active = false;
+    if (running.current === this) running.current = undefined;
     this.#keepAlive.release();
     this.#sync();
     // Cancelled by a signal: end as that signal would have, once main() has handled the rejection.
@@ -137,7 +144,7 @@ export class ProcessLifetime {
     const pending = this.#pending;
     this.#pending = undefined;
     // On the next turn, so that main() can attach runHost(app) first and the stop closes the app.
-    if (pending) setImmediate(() => this.requestStop(pending));
+    if (pending) setImmediate(() => this.requestStop(pending, { deferred: true }));
   }
 
   /**
@@ -167,9 +174,9 @@ export class ProcessLifetime {
   // ── Stop requests ───────────────────────────────────────────────────────────────────────────
 
   /** The one path for every stop request: a signal, `stopApplication()`, a `'stopHost'` fault. */
-  requestStop(reason: StopReason): void {
+  requestStop(reason: StopReason, { deferred = false } = {}): void {
     const host = this.#host;
-    if (!host || host.state === 'idle' || (host.state === 'starting' && reason.kind === 'application')) {
+    if (!host || host.state === 'idle' || (this.#starting && reason.kind === 'application')) {
       this.#pending ??= reason; // the start completes first, then it stops (started before stopping)
       return;
     }
@@ -184,9 +191,22 @@ export class ProcessLifetime {
     if (host.state !== 'started') return; // already stopping (app.close(), a signal): the code is recorded
     // Nobody can close the application: stop what can be stopped, and say so. A process that then
     // ends by itself (nothing else holds it) ends with the run's code: a crashed worker never exits 0.
-    if (reason.kind !== 'signal') this.log.errorLine(Messages.noRunner(describeReason(reason)));
+    if (reason.kind !== 'signal') this.#refuse(reason, deferred);
     if (reason.kind === 'fault') ProcessExit.setCode(ExitCode.Fault, 'atLeast'); // at once, whatever the stop does
     void this.stopHost(reason).then(() => ProcessExit.setCode(this.exitCode, 'atLeast'));
+  }
+
+  /**
+   * Says that nothing can close the app. A request made during the start waits (up to
+   * {@link RUNNER_ATTACH_GRACE_MS}) for a runHost() that `main()` may still be about to call, after
+   * `app.listen()`: it then closes the app, and the line would be false.
+   */
+  #refuse(reason: StopReason, deferred: boolean): void {
+    const say = (): void => {
+      if (!this.#runner) this.log.errorLine(Messages.noRunner(describeReason(reason)));
+    };
+    if (deferred) this.clock.setTimer(say, RUNNER_ATTACH_GRACE_MS);
+    else say();
   }
 
   // ── runHost(app) ────────────────────────────────────────────────────────────────────────────
@@ -196,10 +216,22 @@ export class ProcessLifetime {
    * exit code. Takes over SIGINT/SIGTERM from Nest's shutdown hooks, if they were enabled.
    */
   run(app: ClosableApplication): Promise<void> {
-    if (this.#runner) return Promise.reject(new InvalidHostStateError('run', 'already run by runHost()'));
-    if (this.#finished) return Promise.reject(new InvalidHostStateError('run', 'closed'));
-    this.#runner = { app };
-    if (releaseNestShutdownHooks(app)) this.log.debug(Messages.tookOverShutdownHooks());
+    if (this.#runner) throw new InvalidHostStateError('run', 'already run by runHost()');
+    if (this.#finished) throw new InvalidHostStateError('run', 'closed');
+    if (running.current) throw new MisconfigurationError(Messages.secondRunner());
+    running.current = this;
+    const close = app.close.bind(app);
+    this.#runner = { app, close };
+    // A close the application's own code asks for (a /shutdown endpoint) takes the runner's path too,
+    // so that the process ends after it, once.
+    app.close = (signal?: string): Promise<void> => {
+      this.#reason ??= { kind: 'close' };
+      this.#close(signal);
+      return this.#runner!.closing!;
+    };
+    const nestSignals = releaseNestShutdownHooks(app);
+    if (nestSignals.length > 0) this.log.debug(Messages.tookOverShutdownHooks(nestSignals));
+    this.#signals.alsoHandle(nestSignals);
     this.#active = true;
     this.#sync();
     const early = this.#early?.signal;
@@ -221,7 +253,7 @@ export class ProcessLifetime {
    * A teardown that outlives that bound (a request stalled mid-body keeps `server.close()`
    * waiting) is abandoned: the process exits 124, saying so.
    */
-  #close(): void {
+  #close(signal: string | undefined = this.#signal): void {
     const runner = this.#runner!;
     runner.closing ??= (async () => {
       const budget = this.options.shutdownTimeout;
@@ -230,7 +262,7 @@ export class ProcessLifetime {
       const timedOut = new Promise<'timedOut'>((resolve) => {
         if (Number.isFinite(bound)) timer = this.clock.setTimer(() => resolve('timedOut'), bound);
       });
-      const closed = runner.app.close(this.#signal).then(
+      const closed = runner.close(signal).then(
         () => 'closed' as const,
         (error: unknown) => {
           this.#closeFailed = true;
@@ -252,6 +284,7 @@ export class ProcessLifetime {
     if (this.#finished) return;
     this.#finished = true;
     this.#active = false;
+    if (running.current === this) running.current = undefined;
     this.#keepAlive.release();
     this.#sync();
     const code = this.exitCode;
@@ -293,6 +326,7 @@ export class ProcessLifetime {
     this.#forcing = true;
     this.#finished = true;
     this.#forcedBy = signal;
+    if (this.#host?.state === 'stopped') this.log.errorLine(Messages.forcedAfterStop(signal));
     this.#host?.abandon(signal);
     this.#keepAlive.release();
     void this.forcedExit.run(signal).then(() => ProcessExit.now(this.exitCode));

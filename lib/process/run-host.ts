@@ -1,7 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { InvalidOptionError } from '../errors/invalid-option.error';
 import { MisconfigurationError } from '../errors/misconfiguration.error';
-import { ClosableApplication } from '../nest/nest-internals';
+import { ModulesContainer } from '@nestjs/core';
+import { ClosableApplication, findProvider, initialization } from '../nest/nest-internals';
 import { ProcessLifetime } from './process-lifetime';
 
 /**
@@ -36,14 +37,29 @@ export async function runHost(app: INestApplicationContext): Promise<void> {
       app,
     );
   }
-  await closable.init();
-  let lifetime: ProcessLifetime;
-  try {
-    lifetime = closable.get(ProcessLifetime, { strict: false });
-  } catch {
+  // Providers exist once the app is created, initialized or not; ModulesContainer always does.
+  const lifetime = findProvider(closable.get(ModulesContainer), ProcessLifetime);
+  if (!lifetime) {
     throw new MisconfigurationError(
       "runHost(app): the application does not import HostedServicesModule: add HostedServicesModule.forRoot() to the root module's imports",
     );
   }
-  return lifetime.run(closable as ClosableApplication);
+  // Attached before the start, so that a signal or a stop request during it is the runner's.
+  const running = lifetime.run(closable as ClosableApplication);
+  await initialize(closable as ClosableApplication);
+  return running;
+}
+
+/**
+ * Initializes the app unless that is done or under way: `void runHost(app); await app.listen()`
+ * must not run Nest's init twice (its `init()` is not guarded against a concurrent call). One turn
+ * of the event loop first lets a `listen()` called right after begin its own init.
+ */
+async function initialize(app: ClosableApplication): Promise<void> {
+  if (initialization(app).done) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const state = initialization(app);
+  if (state.done) return;
+  if (state.running) await state.running;
+  else await app.init();
 }

@@ -14,6 +14,7 @@ export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
  */
 export class SignalListener {
   #on = false;
+  #signals: NodeJS.Signals[] = [...SHUTDOWN_SIGNALS];
   #last: { signal: NodeJS.Signals; at: number } | undefined;
   readonly #listener = (signal: NodeJS.Signals): void => {
     if (this.#isRepeat(signal)) return;
@@ -33,9 +34,18 @@ export class SignalListener {
   set listening(on: boolean) {
     if (on === this.#on) return;
     this.#on = on;
-    for (const signal of SHUTDOWN_SIGNALS) {
+    for (const signal of this.#signals) {
       if (on) process.on(signal, this.#listener);
       else process.removeListener(signal, this.#listener);
+    }
+  }
+
+  /** Handles `signals` as well (those Nest's shutdown hooks handled before runHost took over). */
+  alsoHandle(signals: readonly NodeJS.Signals[]): void {
+    for (const signal of signals) {
+      if (this.#signals.includes(signal)) continue;
+      this.#signals.push(signal);
+      if (this.#on) process.on(signal, this.#listener);
     }
   }
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Global, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { LazyModuleLoader, ModulesContainer } from '@nestjs/core';
 
-import { HostedService, HostedServicesModule, isHostingError } from '../../lib';
+import { HostedService, HostedServicesModule, isHostingError, runHost } from '../../lib';
 import { CaptureLogger } from '../helpers/capture-logger';
 import { Deferred, deferred, flush } from '../helpers/deferred';
 import { journal, Recorded, settled, signalListeners, track, useApps } from './support/e2e';
@@ -165,5 +165,18 @@ describe('a @HostedService() in a module loaded with LazyModuleLoader', () => {
     const container = app.get(ModulesContainer);
     await apps.close(app);
     expect(Object.prototype.hasOwnProperty.call(container, 'set')).toBe(false);
+  });
+});
+
+describe('runHost(app) on an application without HostedServicesModule', () => {
+  it('rejects with a MisconfigurationError that says what to import, before touching any signal', async () => {
+    @Injectable()
+    class Plain {}
+    const baseline = signalListeners();
+    const app = await apps.compile({ providers: [Plain] });
+    const result = await settled(runHost(app));
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'HOSTING_MISCONFIGURED' }) });
+    expect((result as { error: Error }).error.message).toMatch(/add HostedServicesModule\.forRoot\(\)/);
+    expect(signalListeners()).toEqual(baseline);
   });
 });

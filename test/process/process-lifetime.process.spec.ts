@@ -1,5 +1,21 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { request } from 'node:http';
+import { join } from 'node:path';
 import { SCENARIO, WorkerProcess } from './spawn-worker';
+
+const HTTP_FIRST = join(__dirname, '..', '..', 'dist-sample', 'test', 'process', 'fixtures', 'http-first.js');
+
+/** The status of a GET on its own connection, or the error code of a connection that failed. */
+function get(port: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.end();
+  });
+}
 
 // The process lifetime's promises that only a real process can show: where a stop request may
 // come from, what a frozen provider does to startup, and that without runHost() or Nest's shutdown
@@ -22,6 +38,8 @@ describe('the process lifetime in a real process', () => {
       expect(worker.output).toMatch(/idle-1 stopped, resource open=true/);
       expect(worker.output).toMatch(/resource closed/); // Nest's teardown ran: the app was closed
       expect(worker.output).not.toMatch(/InvalidHostStateError|main failed/);
+      // runHost was there to close it: no line may claim that nothing could.
+      expect(worker.output).not.toMatch(/nothing can close/);
     },
   );
 
@@ -71,5 +89,51 @@ describe('the process lifetime in a real process', () => {
     expect(exit).toMatchObject({ code: null, signal: 'SIGTERM' });
     expect(worker.lines.filter((l) => /resource closed/.test(l))).toHaveLength(1);
     expect(worker.lines.filter((l) => /Stopping hosted services/.test(l))).toHaveLength(1);
+  });
+
+  it("the application's own app.close() under runHost closes it once and ends the process (0)", async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', USER_CLOSE: '1' });
+    const exit = await worker.exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(worker.lines.filter((l) => /resource closed/.test(l))).toHaveLength(1);
+    expect(worker.output).toMatch(/Stopping hosted services \(the application is closing\)/);
+  });
+
+  it('a clean stop keeps an exit code the application set itself', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', USER_CLOSE: '1', PRE_EXITCODE: '3' });
+    expect(await worker.exited).toMatchObject({ code: 3, signal: null });
+  });
+
+  it('a second runHost() in the same process is refused with MisconfigurationError; the first runs on and stops', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', SECOND_APP: '1' });
+    await worker.waitFor(
+      /second runHost: MisconfigurationError: runHost\(app\) is already running another application/,
+    );
+    worker.signal('SIGTERM');
+    expect(await worker.exited).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(worker.output).toMatch(/idle-1 stopped, resource open=true/);
+  });
+
+  it('with enableShutdownHooks() then runHost, a SIGHUP (one of Nest’s signals) still stops gracefully and ends by it', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', RUN: 'both' });
+    // Not at 'ready': a signal libuv caught for Nest's listener just before runHost replaced it is lost.
+    await worker.waitFor(/runHost attached/);
+    worker.signal('SIGHUP');
+    expect(await worker.exited).toMatchObject({ code: null, signal: 'SIGHUP' });
+    expect(worker.output).toMatch(/Stopping hosted services \(received SIGHUP\)/);
+    expect(worker.output).toMatch(/resource closed/);
+  });
+
+  it('runHost(app) called before app.listen(), not awaited: one init, the server listens, SIGTERM stops it all', async () => {
+    worker = new WorkerProcess(HTTP_FIRST);
+    const port = Number(/listening on (\d+)/.exec(await worker.waitFor(/listening on \d+/))![1]);
+    expect(await get(port)).toBe(404);
+    worker.signal('SIGTERM');
+    expect(await worker.exited).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(worker.output).not.toMatch(/main failed|InvalidHostStateError/);
+    expect(worker.lines.filter((l) => /idle running/.test(l))).toHaveLength(1);
+    expect(worker.output).toMatch(/idle stopped/);
+    expect(worker.output).toMatch(/resource closed/);
+    expect(await get(port)).toBe('ECONNREFUSED');
   });
 });
