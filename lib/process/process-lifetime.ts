@@ -73,6 +73,8 @@ export class ProcessLifetime {
   /** A signal that came after the start with no runHost() yet: it may still come (`app.listen()`). */
   #early: { readonly signal: NodeJS.Signals; readonly timer: TimerHandle } | undefined;
   #starting = false;
+  /** The refusal line of a request made during the start, waiting for a runHost() that may come. */
+  #refusal: TimerHandle | undefined;
   #stopping = false;
   #forcing = false;
   #finished = false;
@@ -162,6 +164,7 @@ export class ProcessLifetime {
     this.#finished = true;
     this.#active = false;
     this.#cancelEarly();
+    this.#refusal?.cancel(); // the application was closed after all
     this.#sync();
     if (signal !== undefined && signal in constants.signals) {
       // Nest's shutdown hook closed the app and is about to re-raise the signal (or to exit 0):
@@ -205,7 +208,7 @@ export class ProcessLifetime {
     const say = (): void => {
       if (!this.#runner) this.log.errorLine(Messages.noRunner(describeReason(reason)));
     };
-    if (deferred) this.clock.setTimer(say, RUNNER_ATTACH_GRACE_MS);
+    if (deferred) this.#refusal = this.clock.setTimer(say, RUNNER_ATTACH_GRACE_MS);
     else say();
   }
 
