@@ -22,19 +22,19 @@ import { SignalListener } from './signal-listener';
 const running: { current: unknown } = { current: undefined };
 
 /** What Nest's teardown gets, at least, after the hosted services have used their budget. */
-export const TEARDOWN_GRACE_MS = 1_000;
+const TEARDOWN_GRACE_MS = 1_000;
 /**
  * How long a signal that arrives after the start but before `runHost(app)` waits for it (main()
  * is still in `app.listen()`): then runHost handles it gracefully; else it is left to whoever
  * else listens, or, if nobody does, ends the process as it would have without the library.
  */
-export const RUNNER_ATTACH_GRACE_MS = 500;
+const RUNNER_ATTACH_GRACE_MS = 500;
 
 /**
  * The one owner of the process lifetime (.NET's `IHostLifetime` / `ConsoleLifetime`): signals,
  * keep-alive, the one path every stop request takes, and when the process ends with which code
- * ({@link exitCodeFor} computes it from the run's outcome; {@link ProcessExit} is the one writer). The host reports outcomes; the Nest
- * bridge reports the host's phases; nothing else touches `process`.
+ * ({@link exitCodeFor} computes it from the run's outcome; {@link ProcessExit} writes it). The
+ * host reports outcomes and the Nest bridge reports the host's phases; neither touches `process`.
  *
  * Two ways to run, and what each can do:
  * - under {@link ProcessLifetime.run} (`runHost(app)`, the way the README documents): it owns
@@ -79,6 +79,8 @@ export class ProcessLifetime {
   #forcing = false;
   #finished = false;
   #stopDone: Promise<void> | undefined;
+  /** Settles runHost()'s promise (just before the process ends). */
+  #onFinished: (() => void) | undefined;
   readonly #signals: SignalListener;
   readonly #keepAlive = new KeepAlive();
 
@@ -102,11 +104,6 @@ export class ProcessLifetime {
       abandoned: outcome.abandoned || this.#closeAbandoned,
       cancelledBy: this.#cancelledBy,
     });
-  }
-
-  /** Why stopping began, if it has. */
-  get reason(): StopReason | undefined {
-    return this.#reason;
   }
 
   /** Connects the host this lifetime runs (once the application has discovered its services). */
@@ -246,8 +243,6 @@ export class ProcessLifetime {
       this.#onFinished = resolve;
     });
   }
-
-  #onFinished: (() => void) | undefined;
 
   /**
    * Closes the application once, for at most `shutdownTimeout` plus {@link TEARDOWN_GRACE_MS}:

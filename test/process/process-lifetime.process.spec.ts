@@ -136,4 +136,16 @@ describe('the process lifetime in a real process', () => {
     expect(worker.output).toMatch(/resource closed/);
     expect(await get(port)).toBe('ECONNREFUSED');
   });
+
+  it('a SIGTERM after the start but before runHost() (main still in app.listen()) waits for runHost, which stops gracefully', async () => {
+    worker = new WorkerProcess(SCENARIO, { SCENARIO: 'idle', RUNHOST_DELAY_MS: '200' });
+    await worker.waitFor(/\[Scenario\] ready/);
+    worker.signal('SIGTERM'); // runHost is still 200 ms away
+    expect(await worker.exited).toMatchObject({ code: null, signal: 'SIGTERM' });
+    expect(worker.indexOf(/Stopping hosted services \(received SIGTERM\)/)).toBeGreaterThan(
+      worker.indexOf(/runHost attached/),
+    );
+    expect(worker.output).toMatch(/idle-1 stopped, resource open=true/);
+    expect(worker.output).toMatch(/resource closed/);
+  });
 });
